@@ -1,0 +1,35 @@
+"""Fixtures: the simulated Juju, an assembled test charm, the built example charm."""
+
+import itertools
+
+import pytest
+
+import helpers
+from jujusim.driver import Unit
+
+APP = "observability-demo"
+
+
+@pytest.fixture(scope="session")
+def charm_dir(tmp_path_factory):
+    """Unbuilt charm with every layer and no handlers, for in-process layer tests."""
+    return helpers.assemble_charm(str(tmp_path_factory.mktemp("charm") / APP))
+
+
+@pytest.fixture(scope="session")
+def built_charm(tmp_path_factory):
+    """The example charm, built once per session by the real charm-build."""
+    out = tmp_path_factory.mktemp("build")
+    return helpers.build_example(str(out / "out"), str(out / "cache"))
+
+
+@pytest.fixture
+def make_unit(tmp_path, charm_dir):
+    """Factory of local units (each with its own state file and unit database)."""
+    counter = itertools.count()
+
+    def make(unit="{}/0".format(APP), charm=None, **kwargs):
+        return Unit(tmp_path / "unit{}".format(next(counter)), charm or charm_dir,
+                    unit=unit, charm_name=APP, **kwargs)
+
+    return make

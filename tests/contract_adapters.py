@@ -1,0 +1,67 @@
+"""How the contract runner drives each interface: one adapter per interface.
+
+The runner (``test_contract.py``) knows the vector format and Juju; an
+adapter knows one layer: its endpoint names in the test charm, how to make
+the provider call from a case, what the requirer exposes, and which keys
+carry JSON. Adding an interface means adding an adapter and its vectors.
+"""
+
+import json
+
+ADAPTERS = {}
+
+
+def register(cls):
+    """Class decorator: make ``cls`` the adapter of ``cls.interface``."""
+    ADAPTERS[cls.interface] = cls()
+    return cls
+
+
+class Adapter:
+    #: interface name, as in the vectors' ``interface`` field and interface.yaml
+    interface = None
+    #: endpoint names of the two sides in the example charm's metadata.yaml
+    provides_endpoint = None
+    requires_endpoint = None
+    #: databag keys whose values are JSON (compared after json.loads)
+    json_keys = ()
+    #: case keys that are inputs of a provider case (beyond the common ones)
+    provider_inputs = ()
+    #: expect keys of a requirer case that come from ``exposed()``
+    exposed_fields = ()
+
+    def unit_kwargs(self, case):
+        """Extra arguments for the local unit (its address, fqdn, ...)."""
+        return {}
+
+    def provide(self, endpoint, case):
+        """Make the provider call the case describes, on ``endpoint``."""
+        raise NotImplementedError
+
+    def exposed(self, endpoint):
+        """``{field: value}`` for every name in ``exposed_fields``, as the layer exposes it."""
+        raise NotImplementedError
+
+    def normalise(self, field, value):
+        """Bring an exposed value into a comparable form (e.g. unordered collections)."""
+        return value
+
+    def decode_bag(self, bag):
+        """A databag with JSON-valued keys decoded, for comparison."""
+        return {k: (json.loads(v) if k in self.json_keys else v) for k, v in bag.items()}
+
+
+@register
+class PrometheusApi(Adapter):
+    interface = "prometheus_api"
+    provides_endpoint = "prometheus-api"
+    requires_endpoint = "metrics-api"
+    provider_inputs = ("publish",)
+    exposed_fields = ("data",)
+
+    def provide(self, endpoint, case):
+        endpoint.publish(**case["publish"])
+
+    def exposed(self, endpoint):
+        data = endpoint.get_data()
+        return {"data": data.as_dict() if data else None}

@@ -1,0 +1,505 @@
+"""Run hooks of a reactive charm against the simulated Juju.
+
+``Unit`` is one local unit of a charm in a simulated model. Its methods
+change the model the way Juju would and fire the hooks Juju would fire, in
+Juju's order (``relate`` fires relation-created, then -joined and -changed
+per remote unit, ...). Each hook runs through the real charms.reactive bus,
+either
+
+* in-process (``runner="inprocess"``, the default and fast): the framework's
+  per-process state is reset, ``charms.reactive.main()`` runs, and the hook
+  tool command lines charmhelpers builds are answered by the same code the
+  executables run (``tools.run``), without a fork; or
+* by executing the charm's hook file (``runner="exec"``), e.g. a built
+  charm's ``hooks/prometheus-api-relation-changed``, with the executables of
+  ``bin/`` first on PATH.
+
+Both runners use the same state file and calls log, so a test can switch
+runner without changing anything else.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import traceback
+
+from . import state as st
+from . import tools
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN_DIR = os.path.join(HERE, "bin")
+HOSTSHIM_DIR = os.path.join(HERE, "hostshim")
+JUJU_VERSION = "3.4.5"
+
+
+class HookFailed(AssertionError):
+    """A hook exited with an error: the unit would be in error state."""
+
+
+class HookResult:
+    """What one hook did: its tool calls (in order) and its error, if any."""
+
+    def __init__(self, name, calls, error=None):
+        self.name = name
+        self.calls = calls
+        self.error = error
+
+    def tool_calls(self, tool):
+        """The argument lists of every call to ``tool`` in this hook."""
+        return [c["args"] for c in self.calls if c["tool"] == tool]
+
+    @property
+    def relation_sets(self):
+        """The ``relation-set`` calls this hook made (``--help`` probes excluded)."""
+        return self.tool_calls("relation-set")
+
+    @property
+    def logs(self):
+        """``(level, message)`` for every juju-log call."""
+        out = []
+        for args in self.tool_calls("juju-log"):
+            level = "INFO"
+            if len(args) >= 3 and args[0] in ("-l", "--log-level"):
+                level, args = args[1], args[2:]
+            out.append((level, " ".join(args)))
+        return out
+
+    def __repr__(self):
+        return "<HookResult {} calls={} error={!r}>".format(self.name, len(self.calls), self.error)
+
+
+# --------------------------------------------------------------------------
+# In-process runner
+# --------------------------------------------------------------------------
+
+class _HookToolSubprocess:
+    """Stands in for the ``subprocess`` module inside charmhelpers' hookenv.
+
+    Command lines naming a hook tool are answered by ``tools.run`` with the
+    hook's environment; anything else goes to the real ``subprocess``.
+    """
+
+    CalledProcessError = subprocess.CalledProcessError
+    STDOUT = subprocess.STDOUT
+    PIPE = subprocess.PIPE
+
+    def __getattr__(self, name):
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def _is_tool(args):
+        return isinstance(args, (list, tuple)) and args and os.path.basename(args[0]) in tools.HANDLERS
+
+    def _run(self, args, kwargs):
+        code, out, err = tools.run(list(args), env=os.environ)
+        if kwargs.get("stderr") == subprocess.STDOUT:
+            out, err = out + err, ""
+        if err:
+            sys.stderr.write(err)
+        text = kwargs.get("universal_newlines") or kwargs.get("text")
+        return code, (out if text else out.encode("utf-8")), err
+
+    def check_output(self, args, **kwargs):
+        if not self._is_tool(args):
+            return subprocess.check_output(args, **kwargs)
+        code, out, err = self._run(args, kwargs)
+        if code:
+            raise subprocess.CalledProcessError(code, args, output=out, stderr=err)
+        return out
+
+    def check_call(self, args, **kwargs):
+        if not self._is_tool(args):
+            return subprocess.check_call(args, **kwargs)
+        code, _, err = self._run(args, kwargs)
+        if code:
+            raise subprocess.CalledProcessError(code, args, stderr=err)
+        return 0
+
+    def call(self, args, **kwargs):
+        if not self._is_tool(args):
+            return subprocess.call(args, **kwargs)
+        return self._run(args, kwargs)[0]
+
+
+class InProcessRunner:
+    """Runs ``charms.reactive.main()`` in this process, resetting it between hooks."""
+
+    _snapshot = None
+
+    def __init__(self, charm_dir):
+        self.charm_dir = charm_dir
+        self._prepare()
+
+    @classmethod
+    def _prepare(cls):
+        if cls._snapshot is not None:
+            return
+        from . import ubuntu_platform_shim
+
+        ubuntu_platform_shim.install()
+        import charms.reactive  # noqa: F401  (registers its atstart/atexit callbacks)
+        from charmhelpers.core import hookenv
+
+        cls._snapshot = {
+            "atstart": list(hookenv._atstart),
+            "atexit": list(hookenv._atexit),
+            "sys_path": list(sys.path),
+        }
+
+    def _reset(self):
+        """Forget everything a previous hook left in this process, as a new process would."""
+        from charmhelpers.core import hookenv, unitdata
+        from charms.reactive import bus, endpoints, relations
+
+        snap = self._snapshot
+        hookenv.cache.clear()
+        hookenv._cache_config = None
+        hookenv._atstart[:] = snap["atstart"]
+        hookenv._atexit[:] = snap["atexit"]
+        if unitdata._KV is not None:
+            unitdata._KV.close()
+        unitdata._KV = None
+        bus.Handler._HANDLERS = {}
+        bus.Handler._CONSUMED_FLAGS = set()
+        endpoints.Endpoint._endpoints = {}
+        relations.RelationBase._cache = {}
+        for name in list(sys.modules):
+            if name.split(".")[0] in ("reactive", "relations"):
+                del sys.modules[name]
+        sys.path[:] = [p for p in sys.path if p in snap["sys_path"]]
+
+    def run(self, hook, env, action=None):
+        """Run ``hook``; ``action(endpoint_lookup)`` runs after dispatch, like a last handler."""
+        from charmhelpers.core import hookenv, unitdata
+        from charms import reactive
+        from charms.reactive import bus
+
+        self._reset()
+        saved_env = dict(os.environ)
+        saved_subprocess = hookenv.subprocess
+        saved_dispatch = bus.dispatch
+        os.environ.clear()
+        os.environ.update(env)
+
+        def dispatch(*args, **kwargs):
+            saved_dispatch(*args, **kwargs)
+            if action is not None:
+                action(reactive.endpoint_from_name)
+
+        try:
+            hookenv.subprocess = _HookToolSubprocess()
+            bus.dispatch = dispatch
+            reactive.main()
+            return None
+        except BaseException as e:  # a hook that raises or exits non-zero
+            if isinstance(e, SystemExit) and e.code in (None, 0):
+                return None
+            return "".join(traceback.format_exception(type(e), e, e.__traceback__))
+        finally:
+            bus.dispatch = saved_dispatch
+            hookenv.subprocess = saved_subprocess
+            if unitdata._KV is not None:
+                unitdata._KV.close()
+                unitdata._KV = None
+            os.environ.clear()
+            os.environ.update(saved_env)
+
+
+class ExecRunner:
+    """Executes ``<charm_dir>/hooks/<hook>`` as Juju would."""
+
+    def __init__(self, charm_dir):
+        self.charm_dir = charm_dir
+
+    def run(self, hook, env, action=None):
+        if action is not None:
+            raise ValueError("an exec runner cannot run a test action inside the hook")
+        path = os.path.join(self.charm_dir, "hooks", hook)
+        if not os.path.exists(path):
+            return None  # Juju skips hooks the charm does not have
+        env = dict(env)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (HOSTSHIM_DIR, env.get("PYTHONPATH")) if p)
+        proc = subprocess.run([path], cwd=self.charm_dir, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=120)
+        if proc.returncode:
+            return "exit {}\n{}{}".format(proc.returncode, proc.stdout, proc.stderr)
+        return None
+
+
+RUNNERS = {"inprocess": InProcessRunner, "exec": ExecRunner}
+
+
+# --------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------
+
+class Unit:
+    """One local unit of a reactive charm in a simulated Juju model.
+
+    ``workdir`` holds ``state.json`` (the model), ``calls.jsonl`` (every hook
+    tool call) and ``unit-state.db`` (the unit's charms.reactive state, which
+    persists from hook to hook as on a real unit).
+    """
+
+    def __init__(self, workdir, charm_dir, unit="demo/0", charm_name=None, leader=True,
+                 runner="inprocess", config=None, address="10.0.0.10", fqdn=None,
+                 model_name="cos", model_uuid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"):
+        self.workdir = str(workdir)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.charm_dir = str(charm_dir)
+        self.state_path = os.path.join(self.workdir, "state.json")
+        self.calls_path = os.path.join(self.workdir, "calls.jsonl")
+        self.db_path = os.path.join(self.workdir, "unit-state.db")
+        self.runner = RUNNERS[runner](self.charm_dir)
+        self.history = []
+        state = st.new_state(unit, charm_name or unit.split("/")[0], leader=leader,
+                             model_name=model_name, model_uuid=model_uuid,
+                             address=address, fqdn=fqdn, config=config)
+        st.save(self.state_path, state)
+        open(self.calls_path, "w").close()
+
+    # -- state access -------------------------------------------------------
+
+    @property
+    def state(self):
+        """The model as it is now (a fresh copy; edit through ``edit()``)."""
+        return st.load(self.state_path)
+
+    def edit(self, change):
+        """Apply ``change(state)`` to the model, outside any hook."""
+        state = self.state
+        change(state)
+        st.save(self.state_path, state)
+
+    @property
+    def name(self):
+        return self.state["unit"]
+
+    @property
+    def app(self):
+        return self.name.split("/")[0]
+
+    def _key(self, rid):
+        return str(rid).rsplit(":", 1)[-1]
+
+    def relation(self, rid):
+        """The state of relation ``rid`` (committed data only)."""
+        return self.state["relations"][self._key(rid)]
+
+    def local_app_data(self, rid):
+        """Our application databag on ``rid``, as the remote side sees it."""
+        return dict(self.relation(rid).get("local_app", {}))
+
+    def local_unit_data(self, rid, juju_keys=False):
+        """Our unit databag on ``rid`` as the remote side sees it; Juju's own keys left out."""
+        bag = dict(self.relation(rid).get("local_unit", {}))
+        if not juju_keys:
+            for key in st.JUJU_ADDRESS_KEYS:
+                bag.pop(key, None)
+        return bag
+
+    def relation_ids(self, endpoint):
+        return ["{}:{}".format(r["endpoint"], k) for k, r in sorted(
+            self.state["relations"].items(), key=lambda kv: int(kv[0])) if r["endpoint"] == endpoint]
+
+    @property
+    def calls(self):
+        """Every hook tool call so far, in order."""
+        with open(self.calls_path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    @property
+    def flags(self):
+        """The reactive flags set on this unit, read from its unit state database."""
+        return set(self._kv_prefix("reactive.states."))
+
+    def kv(self, prefix=""):
+        """The unit's key-value store (charmhelpers unitdata), keys starting with ``prefix``."""
+        return self._kv_prefix(prefix)
+
+    def _kv_prefix(self, prefix):
+        import sqlite3
+
+        if not os.path.exists(self.db_path):
+            return {}
+        conn = sqlite3.connect(self.db_path)
+        try:
+            rows = conn.execute("select key, data from kv where key like ?",
+                                (prefix.replace("%", r"\%") + "%",)).fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+        finally:
+            conn.close()
+        return {k[len(prefix):]: json.loads(v) for k, v in rows}
+
+    # -- running hooks --------------------------------------------------------
+
+    def _env(self, hook, rid=None, remote_unit=None, departing=None):
+        state = self.state
+        env = {k: v for k, v in os.environ.items()
+               if not (k.startswith("JUJU_") or k in ("CHARM_DIR", "UNIT_STATE_DB"))}
+        env.update({
+            "PATH": os.pathsep.join([BIN_DIR, os.path.dirname(sys.executable), env.get("PATH", "")]),
+            "CHARM_DIR": self.charm_dir,
+            "JUJU_CHARM_DIR": self.charm_dir,
+            "JUJU_UNIT_NAME": state["unit"],
+            "JUJU_MODEL_NAME": state["model"]["name"],
+            "JUJU_MODEL_UUID": state["model"]["uuid"],
+            "JUJU_HOOK_NAME": hook,
+            "JUJU_VERSION": JUJU_VERSION,
+            "JUJU_AVAILABILITY_ZONE": "",
+            "JUJU_PRINCIPAL_UNIT": "",
+            "JUJU_SIM_STATE": self.state_path,
+            "JUJU_SIM_CALLS": self.calls_path,
+            "UNIT_STATE_DB": self.db_path,
+        })
+        if rid is not None:
+            key = self._key(rid)
+            relation = state["relations"][key]
+            env["JUJU_RELATION"] = relation["endpoint"]
+            env["JUJU_RELATION_ID"] = "{}:{}".format(relation["endpoint"], key)
+            env["JUJU_REMOTE_APP"] = relation["remote_app"]
+            if remote_unit:
+                env["JUJU_REMOTE_UNIT"] = remote_unit
+            if departing:
+                env["JUJU_DEPARTING_UNIT"] = departing
+        return env
+
+    def run_hook(self, hook, rid=None, remote_unit=None, departing=None, action=None,
+                 check=True):
+        """Run one hook; commit its writes if it succeeded, drop them if not.
+
+        ``action(endpoint_from_name)`` (in-process runner only) runs inside the
+        hook after all handlers, like a charm handler calling the layer's API.
+        With ``check`` (the default), a failed hook raises ``HookFailed``.
+        """
+        env = self._env(hook, rid, remote_unit, departing)
+        before = len(self.calls)
+        error = self.runner.run(hook, env, action=action)
+        state = self.state
+        (st.discard if error else st.commit)(state)
+        st.save(self.state_path, state)
+        result = HookResult(hook, self.calls[before:], error)
+        self.history.append(result)
+        if error and check:
+            raise HookFailed("hook {} failed:\n{}".format(hook, error))
+        return result
+
+    # -- Juju's event sequences -----------------------------------------------
+
+    def add_relation(self, endpoint, remote_app, app_data=None, bind_address=None):
+        """Create a relation in the model without firing hooks; returns its id."""
+        holder = {}
+
+        def change(state):
+            key = str(state["next_relation_id"])
+            state["next_relation_id"] += 1
+            address = bind_address or state["address"]
+            state["relations"][key] = {
+                "endpoint": endpoint, "remote_app": remote_app, "units": {}, "departing": {},
+                "app": dict(app_data or {}), "local_unit": st.juju_address_keys(address),
+                "local_app": {}, "bind_address": address,
+            }
+            holder["rid"] = "{}:{}".format(endpoint, key)
+
+        self.edit(change)
+        return holder["rid"]
+
+    def relate(self, endpoint, remote_app, units=1, app_data=None, unit_data=None, **kw):
+        """Relate to ``remote_app`` the way Juju does: created, then joined/changed per unit.
+
+        ``units`` is a count or a list of unit names; ``app_data`` is the remote
+        application databag, present from the start; ``unit_data`` maps unit
+        names to their databags. Returns the relation id.
+        """
+        rid = self.add_relation(endpoint, remote_app, app_data=app_data)
+        self.run_hook("{}-relation-created".format(endpoint), rid=rid, **kw)
+        names = units if not isinstance(units, int) else [
+            "{}/{}".format(remote_app, i) for i in range(units)]
+        for name in names:
+            self.add_unit(rid, name, (unit_data or {}).get(name), **kw)
+        return rid
+
+    def add_unit(self, rid, unit, data=None, address=None, **kw):
+        """A remote unit joins ``rid``: relation-joined, then relation-changed."""
+        key = self._key(rid)
+
+        def change(state):
+            relation = state["relations"][key]
+            index = len(relation["units"]) + len(relation.get("departing", {}))
+            ip = address or "10.1.{}.{}".format(int(key) % 250, index % 250 + 1)
+            bag = st.juju_address_keys(ip)
+            bag.update(data or {})
+            relation["units"][unit] = bag
+
+        self.edit(change)
+        endpoint = self.relation(rid)["endpoint"]
+        self.run_hook("{}-relation-joined".format(endpoint), rid=rid, remote_unit=unit, **kw)
+        return self.run_hook("{}-relation-changed".format(endpoint), rid=rid, remote_unit=unit, **kw)
+
+    def set_remote_app_data(self, rid, data, replace=False, **kw):
+        """The remote leader writes its application databag: relation-changed."""
+        key = self._key(rid)
+
+        def change(state):
+            bag = state["relations"][key]["app"]
+            if replace:
+                bag.clear()
+            st.apply_settings(bag, data)
+
+        self.edit(change)
+        return self.run_hook("{}-relation-changed".format(self.relation(rid)["endpoint"]),
+                             rid=rid, **kw)
+
+    def set_remote_unit_data(self, rid, unit, data, **kw):
+        """A remote unit writes its databag: relation-changed."""
+        key = self._key(rid)
+        self.edit(lambda state: st.apply_settings(state["relations"][key]["units"][unit], data))
+        return self.run_hook("{}-relation-changed".format(self.relation(rid)["endpoint"]),
+                             rid=rid, remote_unit=unit, **kw)
+
+    def remove_unit(self, rid, unit, **kw):
+        """A remote unit leaves ``rid``: relation-departed."""
+        key = self._key(rid)
+
+        def depart(state):
+            relation = state["relations"][key]
+            relation["departing"][unit] = relation["units"].pop(unit)
+
+        self.edit(depart)
+        try:
+            return self.run_hook("{}-relation-departed".format(self.relation(rid)["endpoint"]),
+                                 rid=rid, remote_unit=unit, departing=unit, **kw)
+        finally:
+            self.edit(lambda state: state["relations"][key]["departing"].pop(unit, None))
+
+    def remove_relation(self, rid, **kw):
+        """The relation is removed: departed for every remote unit, then broken."""
+        for unit in sorted(self.relation(rid)["units"]):
+            self.remove_unit(rid, unit, **kw)
+        key = self._key(rid)
+        try:
+            return self.run_hook("{}-relation-broken".format(self.relation(rid)["endpoint"]),
+                                 rid=rid, **kw)
+        finally:
+            self.edit(lambda state: state["relations"].pop(key, None))
+
+    def set_leader(self, leader, **kw):
+        """Leadership changes: leader-elected for a new leader, leader-settings-changed otherwise."""
+        self.edit(lambda state: state.update(leader=bool(leader)))
+        return self.run_hook("leader-elected" if leader else "leader-settings-changed", **kw)
+
+    def set_config(self, **values):
+        """The operator changes config: config-changed."""
+        self.edit(lambda state: state["config"].update(values))
+        return self.run_hook("config-changed")
+
+    def start(self, **kw):
+        """A new unit's first hooks: install, leader-elected or -settings-changed, config-changed, start."""
+        leader = self.state["leader"]
+        results = [self.run_hook(h, **kw) for h in (
+            "install", "leader-elected" if leader else "leader-settings-changed",
+            "config-changed", "start")]
+        return results

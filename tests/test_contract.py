@@ -1,0 +1,148 @@
+"""The wire contract, as data: every case of every vectors file, through the real layer.
+
+Vectors are read from ``tests/contract/vectors`` or, when set, from the
+directory named by ``CONTRACT_VECTORS``. A file or a case this runner does not
+understand fails; nothing is skipped. Comparison rules are those of
+``shared/contract/README.md``: raw keys byte for byte, JSON keys after
+``json.loads``, no extra keys (Juju's own address keys aside).
+"""
+
+import glob
+import json
+import os
+
+import pytest
+
+from contract_adapters import ADAPTERS
+
+VECTORS = os.environ.get("CONTRACT_VECTORS") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "contract", "vectors")
+
+COMMON_CASE_KEYS = {"name", "side", "upstream", "expect", "deviation"}
+PROVIDER_COMMON = {"leader", "local", "bind_address", "fqdn"}
+REQUIRER_INPUTS = {"remote_app_databags", "remote_app_databag", "relations"}
+
+
+class Unreadable:
+    """Stands for a vectors file (or directory) the runner cannot use: its test fails."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
+def collect(directory):
+    """``(id, vector-file-top, case)`` for every case of every ``*.json`` in ``directory``."""
+    files = sorted(glob.glob(os.path.join(directory, "*.json")))
+    if not files:
+        return [pytest.param(None, Unreadable("no *.json vectors in {}".format(directory)),
+                             id="no-vectors")]
+    params = []
+    for path in files:
+        name = os.path.basename(path)
+        try:
+            with open(path) as f:
+                top = json.load(f)
+            cases = top["cases"]
+            if not isinstance(cases, list) or not cases:
+                raise ValueError("'cases' is not a non-empty list")
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            params.append(pytest.param(None, Unreadable("{}: {}".format(name, e)), id=name))
+            continue
+        for i, case in enumerate(cases):
+            label = case.get("name", "case {}".format(i)) if isinstance(case, dict) else str(i)
+            params.append(pytest.param(top, case, id="{}::{}".format(top.get("interface"), label)))
+    return params
+
+
+def _adapter(top, case):
+    if isinstance(case, Unreadable):
+        pytest.fail("vectors not understood: " + case.reason)
+    adapter = ADAPTERS.get(top.get("interface"))
+    if adapter is None:
+        pytest.fail("no adapter for interface {!r}".format(top.get("interface")))
+    if not isinstance(case, dict) or case.get("side") not in ("provider", "requirer"):
+        pytest.fail("case has no known side: {!r}".format(case))
+    return adapter
+
+
+def _check_keys(case, allowed, what):
+    unknown = set(case) - allowed
+    if unknown:
+        pytest.fail("{} keys not understood: {}".format(what, sorted(unknown)))
+
+
+def _unit(make_unit, top, case, adapter, **kwargs):
+    kwargs.update(adapter.unit_kwargs(case))
+    return make_unit(model_name=top.get("model", "cos"),
+                     model_uuid=top.get("model_uuid", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+                     **kwargs)
+
+
+def run_provider(adapter, top, case, make_unit):
+    _check_keys(case, COMMON_CASE_KEYS | PROVIDER_COMMON | set(adapter.provider_inputs), "case")
+    expect = case["expect"]
+    _check_keys(expect, {"app_databag", "unit_databag", "raises"}, "expect")
+    unit = _unit(make_unit, top, case, adapter, leader=case.get("leader", True))
+    rid = unit.relate(adapter.provides_endpoint, "remote", units=1)
+    outcome = {}
+
+    def act(endpoint_from_name):
+        try:
+            adapter.provide(endpoint_from_name(adapter.provides_endpoint), case)
+        except ValueError as e:
+            outcome["raised"] = e
+
+    unit.run_hook("update-status", action=act)
+    app_bag, unit_bag = unit.local_app_data(rid), unit.local_unit_data(rid)
+    if "raises" in expect:
+        assert expect["raises"] == "ValueError", "unknown exception kind {!r}".format(expect)
+        assert isinstance(outcome.get("raised"), ValueError), "expected ValueError, none raised"
+        assert str(outcome["raised"]), "ValueError without a message"
+        assert app_bag == {} and unit_bag == {}, "a rejected call wrote data"
+        return
+    assert "raised" not in outcome, "unexpected ValueError: {}".format(outcome.get("raised"))
+    if "app_databag" in expect:
+        assert adapter.decode_bag(app_bag) == adapter.decode_bag(expect["app_databag"])
+        assert app_bag.keys() == expect["app_databag"].keys()
+    else:
+        assert app_bag == {}
+    assert adapter.decode_bag(unit_bag) == adapter.decode_bag(expect.get("unit_databag", {}))
+
+
+def run_requirer(adapter, top, case, make_unit):
+    _check_keys(case, COMMON_CASE_KEYS | REQUIRER_INPUTS, "case")
+    expect = case["expect"]
+    _check_keys(expect, {"available", "invalid"} | set(adapter.exposed_fields), "expect")
+    unit = _unit(make_unit, top, case, adapter)
+    if "relations" in case:
+        relations = case["relations"]
+    else:
+        bags = case.get("remote_app_databags")
+        if bags is None:
+            bags = [case["remote_app_databag"]] if "remote_app_databag" in case else None
+        if bags is None:
+            pytest.fail("requirer case without remote data")
+        relations = [{"application": "remote{}".format(i), "app_databag": bag,
+                      "units": {"remote{}/0".format(i): {}}} for i, bag in enumerate(bags)]
+    for relation in relations:
+        _check_keys(relation, {"application", "app_databag", "units"}, "relation")
+        unit.relate(adapter.requires_endpoint, relation["application"],
+                    units=sorted(relation["units"]), unit_data=relation["units"],
+                    app_data=relation.get("app_databag") or {})
+    seen = {}
+    unit.run_hook("update-status", action=lambda e: seen.update(
+        adapter.exposed(e(adapter.requires_endpoint))))
+    flags = unit.flags
+    ep = adapter.requires_endpoint
+    assert ("{}.available".format(ep) in flags) == expect["available"]
+    assert ("{}.invalid".format(ep) in flags) == expect["invalid"]
+    for field in adapter.exposed_fields:
+        if field in expect:
+            assert adapter.normalise(field, seen[field]) == adapter.normalise(field, expect[field])
+
+
+@pytest.mark.parametrize("top,case", collect(VECTORS))
+def test_contract_case(top, case, make_unit):
+    adapter = _adapter(top, case)
+    {"provider": run_provider, "requirer": run_requirer}[case["side"]](
+        adapter, top, case, make_unit)
