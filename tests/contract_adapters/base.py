@@ -1,4 +1,4 @@
-"""How the contract runner drives each interface: one adapter per interface.
+"""Base class and registry of the contract adapters (one module per interface).
 
 The runner (``test_contract.py``) knows the vector format and Juju; an
 adapter knows one layer: its endpoint names in the test charm, how to make
@@ -49,19 +49,3 @@ class Adapter:
     def decode_bag(self, bag):
         """A databag with JSON-valued keys decoded, for comparison."""
         return {k: (json.loads(v) if k in self.json_keys else v) for k, v in bag.items()}
-
-
-@register
-class PrometheusApi(Adapter):
-    interface = "prometheus_api"
-    provides_endpoint = "prometheus-api"
-    requires_endpoint = "metrics-api"
-    provider_inputs = ("publish",)
-    exposed_fields = ("data",)
-
-    def provide(self, endpoint, case):
-        endpoint.publish(**case["publish"])
-
-    def exposed(self, endpoint):
-        data = endpoint.get_data()
-        return {"data": data.as_dict() if data else None}

@@ -1,4 +1,4 @@
-"""Handlers of the example charm: how a charm author uses the interface layers.
+"""Example charm handlers for prometheus_api: how a charm author uses that layer.
 
 The README of each layer shows the handlers of this file; the test suite
 builds this charm with charm-build and runs these handlers against the

@@ -1,0 +1,56 @@
+# Build and test the interface layers. On a fresh machine with python3 and
+# make (and PyPI reachable):
+#   make build   environment + the example charm, built offline by charm-build, in build/
+#   make test    environment + the whole test suite (lint, layers, contract, built charm)
+# Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
+
+PYTHON ?= python3
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+VENV ?= .venv-$(PYVER)
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD_DIR ?= build
+EXAMPLE := examples/observability-demo
+
+.PHONY: build test lint unit-example test-pythons clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(STAMP)
+
+# charm-build resolves interface:<name> to ./interface-<name> and layer:basic to the
+# offline stand-in; --layer-index points nowhere so nothing is fetched.
+build: $(STAMP)
+	rm -rf $(BUILD_DIR)/observability-demo
+	CHARM_INTERFACES_DIR=$(CURDIR) CHARM_LAYERS_DIR=$(CURDIR)/tests/offline-layers \
+	CHARM_HIDE_METRICS=1 CHARM_CACHE_DIR=$(CURDIR)/$(BUILD_DIR)/.cache \
+	$(BIN)/charm-build --layer-index file:///nonexistent/ --ignore-lock-file --no-report \
+		-o $(BUILD_DIR) $(EXAMPLE)
+	@echo "built: $(BUILD_DIR)/observability-demo"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+unit-example: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/example_unit
+
+test: lint unit-example
+	$(BIN)/python -m pytest -q
+
+# The suite under every other Python of 3.8, 3.10, 3.11 and 3.12 that pyenv has.
+test-pythons:
+	@set -e; ran=0; \
+	for v in 3.8 3.10 3.11 3.12; do \
+		py=$$(pyenv prefix $$v 2>/dev/null | head -n1)/bin/python; \
+		if [ ! -x "$$py" ]; then echo "== Python $$v: not provided by pyenv"; continue; fi; \
+		if [ "$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$(PYVER)" ]; then \
+			echo "== Python $$v: already tested by make test"; continue; fi; \
+		echo "== Python $$v ($$py)"; \
+		$(MAKE) --no-print-directory test PYTHON=$$py; ran=$$((ran+1)); \
+	done; echo "== other Pythons tested: $$ran"
+
+clean:
+	rm -rf $(BUILD_DIR) .venv-* .pytest_cache .ruff_cache
