@@ -66,7 +66,7 @@ class PrometheusApiProvides(Endpoint):
 
     @property
     def _published_key(self):
-        return "interface.prometheus_api.{}.published".format(self.endpoint_name)
+        return f"interface.prometheus_api.{self.endpoint_name}.published"
 
     def _sync(self, relations):
         """On the leader, write the remembered data to ``relations``, changed keys only."""

@@ -1,6 +1,7 @@
 """Fixtures: the simulated Juju, an assembled test charm, the built example charm."""
 
 import itertools
+import os
 
 import pytest
 
@@ -28,8 +29,25 @@ def make_unit(tmp_path, charm_dir):
     """Factory of local units (each with its own state file and unit database)."""
     counter = itertools.count()
 
-    def make(unit="{}/0".format(APP), charm=None, **kwargs):
-        return Unit(tmp_path / "unit{}".format(next(counter)), charm or charm_dir,
+    def make(unit=f"{APP}/0", charm=None, **kwargs):
+        return Unit(tmp_path / f"unit{next(counter)}", charm or charm_dir,
                     unit=unit, charm_name=APP, **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def import_layer(charm_dir):
+    """Import ``relations.<interface>.<module>`` the way a built charm does (from hooks/)."""
+    import importlib
+    import sys
+
+    def load(interface, module="common"):
+        hooks = os.path.join(charm_dir, "hooks")
+        sys.path.insert(0, hooks)
+        try:
+            return importlib.import_module(f"relations.{interface}.{module}")
+        finally:
+            sys.path.remove(hooks)
+
+    return load

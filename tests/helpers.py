@@ -66,7 +66,7 @@ def build_example(output_dir, cache_dir):
         [charm_build, "--layer-index", "file:///nonexistent/", "--no-report",
          "--ignore-lock-file", "-o", output_dir, EXAMPLE],
         env=charm_build_env(cache_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        universal_newlines=True, timeout=600)
+        text=True, timeout=600)
     if proc.returncode:
         raise RuntimeError("charm-build failed:\n" + proc.stdout)
     return os.path.join(output_dir, "observability-demo")

@@ -34,7 +34,7 @@ def collect(directory):
     """``(id, vector-file-top, case)`` for every case of every ``*.json`` in ``directory``."""
     files = sorted(glob.glob(os.path.join(directory, "*.json")))
     if not files:
-        return [pytest.param(None, Unreadable("no *.json vectors in {}".format(directory)),
+        return [pytest.param(None, Unreadable(f"no *.json vectors in {directory}"),
                              id="no-vectors")]
     params = []
     for path in files:
@@ -46,10 +46,10 @@ def collect(directory):
             if not isinstance(cases, list) or not cases:
                 raise ValueError("'cases' is not a non-empty list")
         except (OSError, ValueError, KeyError, TypeError) as e:
-            params.append(pytest.param(None, Unreadable("{}: {}".format(name, e)), id=name))
+            params.append(pytest.param(None, Unreadable(f"{name}: {e}"), id=name))
             continue
         for i, case in enumerate(cases):
-            label = case.get("name", "case {}".format(i)) if isinstance(case, dict) else str(i)
+            label = case.get("name", f"case {i}") if isinstance(case, dict) else str(i)
             params.append(pytest.param(top, case, id="{}::{}".format(top.get("interface"), label)))
     return params
 
@@ -61,14 +61,14 @@ def _adapter(top, case):
     if adapter is None:
         pytest.fail("no adapter for interface {!r}".format(top.get("interface")))
     if not isinstance(case, dict) or case.get("side") not in ("provider", "requirer"):
-        pytest.fail("case has no known side: {!r}".format(case))
+        pytest.fail(f"case has no known side: {case!r}")
     return adapter
 
 
 def _check_keys(case, allowed, what):
     unknown = set(case) - allowed
     if unknown:
-        pytest.fail("{} keys not understood: {}".format(what, sorted(unknown)))
+        pytest.fail(f"{what} keys not understood: {sorted(unknown)}")
 
 
 def _unit(make_unit, top, case, adapter, **kwargs):
@@ -95,7 +95,7 @@ def run_provider(adapter, top, case, make_unit):
     unit.run_hook("update-status", action=act)
     app_bag, unit_bag = unit.local_app_data(rid), unit.local_unit_data(rid)
     if "raises" in expect:
-        assert expect["raises"] == "ValueError", "unknown exception kind {!r}".format(expect)
+        assert expect["raises"] == "ValueError", f"unknown exception kind {expect!r}"
         assert isinstance(outcome.get("raised"), ValueError), "expected ValueError, none raised"
         assert str(outcome["raised"]), "ValueError without a message"
         assert app_bag == {} and unit_bag == {}, "a rejected call wrote data"
@@ -122,8 +122,8 @@ def run_requirer(adapter, top, case, make_unit):
             bags = [case["remote_app_databag"]] if "remote_app_databag" in case else None
         if bags is None:
             pytest.fail("requirer case without remote data")
-        relations = [{"application": "remote{}".format(i), "app_databag": bag,
-                      "units": {"remote{}/0".format(i): {}}} for i, bag in enumerate(bags)]
+        relations = [{"application": f"remote{i}", "app_databag": bag,
+                      "units": {f"remote{i}/0": {}}} for i, bag in enumerate(bags)]
     for relation in relations:
         _check_keys(relation, {"application", "app_databag", "units"}, "relation")
         unit.relate(adapter.requires_endpoint, relation["application"],
@@ -134,8 +134,8 @@ def run_requirer(adapter, top, case, make_unit):
         adapter.exposed(e(adapter.requires_endpoint))))
     flags = unit.flags
     ep = adapter.requires_endpoint
-    assert ("{}.available".format(ep) in flags) == expect["available"]
-    assert ("{}.invalid".format(ep) in flags) == expect["invalid"]
+    assert (f"{ep}.available" in flags) == expect["available"]
+    assert (f"{ep}.invalid" in flags) == expect["invalid"]
     for field in adapter.exposed_fields:
         if field in expect:
             assert adapter.normalise(field, seen[field]) == adapter.normalise(field, expect[field])

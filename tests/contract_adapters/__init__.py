@@ -15,6 +15,6 @@ from .base import ADAPTERS, Adapter, register
 
 for _module in pkgutil.iter_modules([os.path.dirname(os.path.abspath(__file__))]):
     if _module.name != "base":
-        importlib.import_module("{}.{}".format(__name__, _module.name))
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["ADAPTERS", "Adapter", "register"]

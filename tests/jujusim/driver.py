@@ -66,7 +66,7 @@ class HookResult:
         return out
 
     def __repr__(self):
-        return "<HookResult {} calls={} error={!r}>".format(self.name, len(self.calls), self.error)
+        return f"<HookResult {self.name} calls={len(self.calls)} error={self.error!r}>"
 
 
 # --------------------------------------------------------------------------
@@ -221,10 +221,9 @@ class ExecRunner:
         env = dict(env)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (HOSTSHIM_DIR, env.get("PYTHONPATH")) if p)
         proc = subprocess.run([path], cwd=self.charm_dir, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=120)
+                              capture_output=True, text=True, timeout=120)
         if proc.returncode:
-            return "exit {}\n{}{}".format(proc.returncode, proc.stdout, proc.stderr)
+            return f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}"
         return None
 
 
@@ -384,7 +383,7 @@ class Unit:
         result = HookResult(hook, self.calls[before:], error)
         self.history.append(result)
         if error and check:
-            raise HookFailed("hook {} failed:\n{}".format(hook, error))
+            raise HookFailed(f"hook {hook} failed:\n{error}")
         return result
 
     # -- Juju's event sequences -----------------------------------------------
@@ -402,7 +401,7 @@ class Unit:
                 "app": dict(app_data or {}), "local_unit": st.juju_address_keys(address),
                 "local_app": {}, "bind_address": address,
             }
-            holder["rid"] = "{}:{}".format(endpoint, key)
+            holder["rid"] = f"{endpoint}:{key}"
 
         self.edit(change)
         return holder["rid"]
@@ -415,9 +414,9 @@ class Unit:
         names to their databags. Returns the relation id.
         """
         rid = self.add_relation(endpoint, remote_app, app_data=app_data)
-        self.run_hook("{}-relation-created".format(endpoint), rid=rid, **kw)
+        self.run_hook(f"{endpoint}-relation-created", rid=rid, **kw)
         names = units if not isinstance(units, int) else [
-            "{}/{}".format(remote_app, i) for i in range(units)]
+            f"{remote_app}/{i}" for i in range(units)]
         for name in names:
             self.add_unit(rid, name, (unit_data or {}).get(name), **kw)
         return rid
@@ -429,15 +428,15 @@ class Unit:
         def change(state):
             relation = state["relations"][key]
             index = len(relation["units"]) + len(relation.get("departing", {}))
-            ip = address or "10.1.{}.{}".format(int(key) % 250, index % 250 + 1)
+            ip = address or f"10.1.{int(key) % 250}.{index % 250 + 1}"
             bag = st.juju_address_keys(ip)
             bag.update(data or {})
             relation["units"][unit] = bag
 
         self.edit(change)
         endpoint = self.relation(rid)["endpoint"]
-        self.run_hook("{}-relation-joined".format(endpoint), rid=rid, remote_unit=unit, **kw)
-        return self.run_hook("{}-relation-changed".format(endpoint), rid=rid, remote_unit=unit, **kw)
+        self.run_hook(f"{endpoint}-relation-joined", rid=rid, remote_unit=unit, **kw)
+        return self.run_hook(f"{endpoint}-relation-changed", rid=rid, remote_unit=unit, **kw)
 
     def set_remote_app_data(self, rid, data, replace=False, **kw):
         """The remote leader writes its application databag: relation-changed."""

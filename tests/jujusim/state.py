@@ -49,7 +49,7 @@ def juju_address_keys(address):
     return {
         "ingress-address": address,
         "private-address": address,
-        "egress-subnets": "{}/32".format(address),
+        "egress-subnets": f"{address}/32",
     }
 
 
@@ -61,7 +61,7 @@ def load(path):
 
 def save(path, state):
     """Write ``state`` to ``path`` atomically (write, then rename)."""
-    tmp = "{}.tmp".format(path)
+    tmp = f"{path}.tmp"
     with open(tmp, "w") as f:
         json.dump(state, f, indent=1, sort_keys=True)
     os.replace(tmp, path)

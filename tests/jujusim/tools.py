@@ -70,12 +70,12 @@ def _split_options(args, flags=(), valued=()):
             else:
                 i += 1
                 if i >= len(args):
-                    raise ToolError("ERROR option needs an argument: {}".format(name), 2)
+                    raise ToolError(f"ERROR option needs an argument: {name}", 2)
                 opts[name] = args[i]
         elif arg in flags:
             opts[arg] = True
         elif arg.startswith("-") and arg != "-":
-            raise ToolError("ERROR flag provided but not defined: {}".format(arg), 2)
+            raise ToolError(f"ERROR flag provided but not defined: {arg}", 2)
         else:
             positional.append(arg)
         i += 1
@@ -88,12 +88,12 @@ def _format(value, fmt):
     if fmt == "yaml":
         return yaml.safe_dump(value)
     if isinstance(value, (list, tuple)):
-        return "".join("{}\n".format(v) for v in value)
+        return "".join(f"{v}\n" for v in value)
     if isinstance(value, dict):
         return yaml.safe_dump(value) if value else ""
     if isinstance(value, bool):
         return "True\n" if value else "False\n"
-    return "{}\n".format(value) if value is not None else ""
+    return f"{value}\n" if value is not None else ""
 
 
 def _rid_key(rid, env):
@@ -107,7 +107,7 @@ def _rid_key(rid, env):
 def _relation(state, key):
     relation = state["relations"].get(key)
     if relation is None:
-        raise ToolError('ERROR invalid value "{}" for option -r: relation not found'.format(key), 2)
+        raise ToolError(f'ERROR invalid value "{key}" for option -r: relation not found', 2)
     return relation
 
 
@@ -121,7 +121,7 @@ def _local_bag(state, key, which):
 
 def _require_leader(state, what):
     if not state.get("leader"):
-        raise ToolError("ERROR permission denied: {} requires leadership".format(what), 1)
+        raise ToolError(f"ERROR permission denied: {what} requires leadership", 1)
 
 
 def relation_ids(state, args, env):
@@ -155,7 +155,7 @@ def relation_get(state, args, env):
         elif target == relation["remote_app"]:
             bag = relation.get("app", {})
         else:
-            raise ToolError('ERROR application "{}" not in relation'.format(target), 2)
+            raise ToolError(f'ERROR application "{target}" not in relation', 2)
     else:
         target = pos[1] if len(pos) > 1 else env.get("JUJU_REMOTE_UNIT", "")
         if target == local_unit:
@@ -165,8 +165,8 @@ def relation_get(state, args, env):
         elif target in relation.get("departing", {}):
             bag = relation["departing"][target]
         else:
-            raise ToolError('ERROR cannot read settings for unit "{}" in relation "{}": '
-                            'settings not found'.format(target, key), 2)
+            raise ToolError(f'ERROR cannot read settings for unit "{target}" in relation "{key}": '
+                            'settings not found', 2)
     value = dict(bag) if attribute == "-" else bag.get(attribute, "")
     return _format(value, opts.get("--format"))
 
@@ -189,14 +189,14 @@ def relation_set(state, args, env, stdin=None):
     for item in pos:
         k, eq, v = item.partition("=")
         if not eq:
-            raise ToolError('ERROR expected "key=value", got "{}"'.format(item), 2)
+            raise ToolError(f'ERROR expected "key=value", got "{item}"', 2)
         settings[k] = v
     which = "local_app" if opts.get("--app") else "local_unit"
     if which == "local_app":
         _require_leader(state, "setting application relation data")
     for k, v in settings.items():
         if v is not None and not isinstance(v, str):
-            raise ToolError("ERROR value of {!r} is not a string".format(k), 2)
+            raise ToolError(f"ERROR value of {k!r} is not a string", 2)
     bag = _local_bag(state, key, which)
     st.apply_settings(bag, settings)
     state.setdefault("pending", {}).setdefault(key, {})[which] = bag
@@ -230,7 +230,7 @@ def juju_log(state, args, env):
 def status_set(state, args, env):
     opts, pos = _split_options(args, flags=("--application",))
     if not pos or pos[0] not in ("maintenance", "blocked", "waiting", "active"):
-        raise ToolError("ERROR invalid status {}".format(pos[:1]), 2)
+        raise ToolError(f"ERROR invalid status {pos[:1]}", 2)
     which = "application" if opts.get("--application") else "unit"
     if which == "application":
         _require_leader(state, "setting application status")
@@ -262,12 +262,12 @@ def network_get(state, args, env):
     if key:
         address = _relation(state, _rid_key(key, env)).get("bind_address") or address
     if opts.get("--primary-address") or opts.get("--ingress-address") or opts.get("--bind-address"):
-        return "{}\n".format(address)
+        return f"{address}\n"
     info = {
         "bind-addresses": [{"interface-name": "eth0",
                             "addresses": [{"hostname": "", "value": address,
-                                           "cidr": "{}/32".format(address)}]}],
-        "egress-subnets": ["{}/32".format(address)],
+                                           "cidr": f"{address}/32"}]}],
+        "egress-subnets": [f"{address}/32"],
         "ingress-addresses": [address],
     }
     return _format(info, opts.get("--format") or "yaml")
@@ -276,7 +276,7 @@ def network_get(state, args, env):
 def unit_get(state, args, env):
     opts, pos = _split_options(args, valued=("--format",))
     if not pos or pos[0] not in ("private-address", "public-address"):
-        raise ToolError("ERROR unknown setting {}".format(pos[:1]), 2)
+        raise ToolError(f"ERROR unknown setting {pos[:1]}", 2)
     return _format(state["address"], opts.get("--format"))
 
 
@@ -335,7 +335,7 @@ def run(argv, env=None, stdin=None):
     args = list(argv[1:])
     handler = HANDLERS.get(tool)
     if handler is None:
-        return 127, "", "{}: not a simulated hook tool\n".format(tool)
+        return 127, "", f"{tool}: not a simulated hook tool\n"
     if args != ["--help"]:
         _log_call(env, tool, args)
     path = env.get("JUJU_SIM_STATE")
@@ -348,7 +348,7 @@ def run(argv, env=None, stdin=None):
         else:
             out = handler(state, args, env)
     except ToolError as e:
-        return e.code, "", "{}\n".format(e)
+        return e.code, "", f"{e}\n"
     if tool in WRITERS:
         st.save(path, state)
     return 0, out, ""

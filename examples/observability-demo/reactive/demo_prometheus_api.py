@@ -8,6 +8,7 @@ simulated Juju, so the examples cannot rot.
 from charmhelpers.core import hookenv
 from charms.reactive import clear_flag, endpoint_from_name, when, when_not
 
+
 # --8<-- [start:prometheus-api-requires]
 @when("metrics-api.available", "metrics-api.changed")
 def use_metrics_api():
@@ -15,7 +16,7 @@ def use_metrics_api():
     api = endpoint_from_name("metrics-api").get_data()
     hookenv.log("metrics-api: query API at {} (ingress: {})".format(
         api.direct_url, api.ingress_url or "none"))
-    hookenv.status_set("active", "querying {}".format(api.direct_url))
+    hookenv.status_set("active", f"querying {api.direct_url}")
     clear_flag("metrics-api.changed")
 
 
@@ -23,7 +24,7 @@ def use_metrics_api():
 def report_unusable_metrics_api():
     """The related application sent data this charm cannot use."""
     reason = endpoint_from_name("metrics-api").invalid_reason
-    hookenv.status_set("blocked", "metrics-api: {}".format(reason))
+    hookenv.status_set("blocked", f"metrics-api: {reason}")
 
 
 @when_not("metrics-api.available")
@@ -44,5 +45,5 @@ def publish_prometheus_api():
     try:
         endpoint_from_name("prometheus-api").publish(direct, ingress_url=ingress)
     except ValueError as e:
-        hookenv.status_set("blocked", "invalid prometheus URL config: {}".format(e))
+        hookenv.status_set("blocked", f"invalid prometheus URL config: {e}")
 # --8<-- [end:prometheus-api-provides]

@@ -1,0 +1,55 @@
+"""The example charm's prometheus_api handlers, with charms.reactive mocked."""
+
+from unittest.mock import MagicMock
+
+import pytest
+from charmhelpers.core import hookenv
+from charms import reactive
+from charms.unit_test import flags
+
+from reactive import demo_prometheus_api as demo
+
+
+@pytest.fixture
+def endpoint():
+    ep = MagicMock(name="endpoint")
+    reactive.endpoint_from_name.return_value = ep
+    return ep
+
+
+def test_use_metrics_api_reports_the_url_and_clears_changed(endpoint):
+    endpoint.get_data.return_value = MagicMock(direct_url="http://mimir/", ingress_url=None)
+    flags.add("metrics-api.changed")
+    demo.use_metrics_api()
+    reactive.endpoint_from_name.assert_called_with("metrics-api")
+    hookenv.status_set.assert_called_once_with("active", "querying http://mimir/")
+    assert "metrics-api.changed" not in flags
+
+
+def test_unusable_metrics_api_blocks_with_the_reason(endpoint):
+    endpoint.invalid_reason = "relation metrics-api:1 (mimir): direct_url is missing (required)"
+    demo.report_unusable_metrics_api()
+    hookenv.status_set.assert_called_once_with(
+        "blocked", "metrics-api: relation metrics-api:1 (mimir): direct_url is missing (required)")
+
+
+def test_publish_does_nothing_without_config(endpoint):
+    hookenv.config.side_effect = {"prometheus-direct-url": "", "prometheus-ingress-url": ""}.get
+    demo.publish_prometheus_api()
+    endpoint.publish.assert_not_called()
+
+
+def test_publish_passes_config_urls(endpoint):
+    hookenv.config.side_effect = {"prometheus-direct-url": "http://demo:9090/",
+                                  "prometheus-ingress-url": ""}.get
+    demo.publish_prometheus_api()
+    endpoint.publish.assert_called_once_with("http://demo:9090/", ingress_url=None)
+
+
+def test_publish_blocks_on_invalid_config(endpoint):
+    hookenv.config.side_effect = {"prometheus-direct-url": "ftp://x/",
+                                  "prometheus-ingress-url": ""}.get
+    endpoint.publish.side_effect = ValueError("direct_url: scheme 'ftp' is not allowed")
+    demo.publish_prometheus_api()
+    hookenv.status_set.assert_called_once_with(
+        "blocked", "invalid prometheus URL config: direct_url: scheme 'ftp' is not allowed")

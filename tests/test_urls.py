@@ -1,0 +1,86 @@
+"""http(s) URL validation and normalisation (WHATWG rules, as upstream applies them).
+
+Every layer that carries URLs has its own copy of ``normalise_http_url`` in
+its ``common.py`` (layers cannot import each other); every copy must be
+identical and pass the same cases.
+"""
+
+import inspect
+
+import pytest
+
+import helpers
+
+URL_LAYERS = [name for name, path in helpers.layer_dirs().items()
+              if "def normalise_http_url" in open(path + "/common.py").read()]
+
+NORMALISED = [
+    ("http://mimir.cos.svc.cluster.local:8080", "http://mimir.cos.svc.cluster.local:8080/"),
+    ("HTTP://Mimir.COS.svc:80/prometheus", "http://mimir.cos.svc/prometheus"),
+    ("https://mimir.cos:443/prometheus", "https://mimir.cos/prometheus"),
+    ("https://mimir.cos:80/", "https://mimir.cos:80/"),
+    ("  http://mimir:8080/a  \n", "http://mimir:8080/a"),
+    ("http://10.1.2.3:9009/prometheus/", "http://10.1.2.3:9009/prometheus/"),
+    ("http://[FD00::7]:7070", "http://[fd00::7]:7070/"),
+    ("http://[fd00:0:0:0:0:0:0:7]/", "http://[fd00::7]/"),
+    ("http://127.1/", "http://127.0.0.1/"),
+    ("http://0x7f.0.0.1/", "http://127.0.0.1/"),
+    ("http://mimir/a/./b/../c", "http://mimir/a/c"),
+    ("http://mimir/a b", "http://mimir/a%20b"),
+    ("http://mimir/?q=a b#frag ment", "http://mimir/?q=a%20b#frag%20ment"),
+    ("http://mimir:/x", "http://mimir/x"),
+    ("http://mimir:08080/", "http://mimir:8080/"),
+    ("http:\\\\mimir\\x", "http://mimir/x"),
+    ("http://user:pass@Mimir/", "http://user:pass@mimir/"),
+    ("http://bücher.example/", "http://xn--bcher-kva.example/"),
+    ("http:///path", "http://path/"),
+]
+
+REJECTED = [
+    "not-a-url", "mimir:8080", "ftp://mimir.cos/prometheus", "grpc://tempo:9096",
+    "\"http://mimir:8080\"", "http://", "http://mimir:99999/",
+    "http://mimir:80a/", "http://[::1/", "http://[zz::1]/", "http://mi mir/",
+    "http://mimir<x>/", "http://256.0.0.1/", "http://1.2.3.4.5/", "", "   ",
+    "http://user@/", None, 8080, b"http://mimir/",
+]
+
+
+@pytest.fixture(params=URL_LAYERS)
+def normalise(request, import_layer):
+    return import_layer(request.param).normalise_http_url
+
+
+def test_every_layer_with_urls_is_covered():
+    assert "prometheus_api" in URL_LAYERS
+
+
+@pytest.mark.parametrize("raw,expected", NORMALISED)
+def test_url_is_normalised_like_upstream(normalise, raw, expected):
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize("raw", REJECTED)
+def test_url_that_is_not_http_is_rejected_with_a_reason(normalise, raw):
+    with pytest.raises(ValueError) as info:
+        normalise(raw)
+    assert str(info.value)
+
+
+def test_rejected_scheme_message_says_to_use_http(normalise):
+    with pytest.raises(ValueError, match="use http or https"):
+        normalise("grpc://tempo:9096")
+
+
+URL_FUNCTIONS = ("_percent_encode", "_parse_ipv4_number", "_ends_in_number", "_parse_ipv4",
+                 "_parse_host", "_percent_decode", "_normalise_path", "normalise_http_url")
+URL_CONSTANTS = ("_DEFAULT_PORTS", "_SCHEME_RE", "_FORBIDDEN_HOST_CHARS", "_PATH_ENCODE",
+                 "_QUERY_ENCODE", "_FRAGMENT_ENCODE", "_USERINFO_ENCODE")
+
+
+def test_url_copies_are_identical(import_layer):
+    def fingerprint(module):
+        return (tuple(inspect.getsource(getattr(module, f)) for f in URL_FUNCTIONS),
+                tuple(repr(getattr(module, c)) for c in URL_CONSTANTS))
+
+    copies = {name: fingerprint(import_layer(name)) for name in URL_LAYERS}
+    assert len(set(copies.values())) == 1, sorted(copies)
