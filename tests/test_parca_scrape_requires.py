@@ -309,10 +309,11 @@ def _big_model(unit, relations=50, units_per_relation=20):
         jobs = [{"job_name": "cpu", "static_configs": [{"targets": ["*:6060"]}]},
                 {"static_configs": [{"targets": ["*:7070", "*:7071"]}]}]
         rid = unit.add_relation(EP, app, app_data=app_data(app, jobs=jobs))
+        key = rid.split(":")[1]
         units = [("{}/{}".format(app, u), "10.{}.{}.{}".format(r, u // 250, u % 250 + 1))
                  for u in range(units_per_relation)]
 
-        def add(state, key=rid.split(":")[1], units=units):
+        def add(state, key=key, units=units):
             for name, address in units:
                 bag = st.juju_address_keys(address)
                 bag.update(unit_data(name, address))
