@@ -82,3 +82,19 @@ def test_example_collects_scrape_jobs_from_related_targets(make_unit, built_char
     assert blocked and rid in blocked[0][1] and "scrape_jobs" in blocked[0][1]
     assert {"profiling-targets.invalid"} <= unit.flags
     assert "profiling-targets.available" not in unit.flags
+
+
+def test_readme_shows_the_example_handlers_verbatim():
+    """The layer README's handler examples are the example charm's code between its markers."""
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "examples", "observability-demo", "reactive",
+                           "demo_parca_scrape.py")) as f:
+        source = f.read()
+    with open(os.path.join(root, "interface-parca-scrape", "README.md")) as f:
+        readme = f.read()
+    for side in ("provides", "requires"):
+        snippet = re.search(r"# --8<-- \[start:parca-scrape-{0}\]\n(.*?)# --8<-- "
+                            r"\[end:parca-scrape-{0}\]".format(side), source, re.S).group(1)
+        assert "```python\n" + snippet + "```" in readme, side
