@@ -10,8 +10,10 @@ understand fails; nothing is skipped. Comparison rules are those of
 import glob
 import json
 import os
+import shutil
 
 import pytest
+import yaml
 
 from contract_adapters import ADAPTERS
 
@@ -71,18 +73,55 @@ def _check_keys(case, allowed, what):
         pytest.fail(f"{what} keys not understood: {sorted(unknown)}")
 
 
-def _unit(make_unit, top, case, adapter, **kwargs):
+LOCAL_KEYS = {"model", "model_uuid", "application", "unit", "charm_name", "fqdn",
+              "bind_address"}
+
+
+@pytest.fixture(scope="session")
+def charm_named(charm_dir, tmp_path_factory):
+    """``charm_named(name)``: the test charm, its metadata ``name`` changed to ``name``."""
+    made = {}
+
+    def get(name):
+        if name not in made:
+            dest = str(tmp_path_factory.mktemp("charm-named") / name)
+            shutil.copytree(charm_dir, dest)
+            path = os.path.join(dest, "metadata.yaml")
+            with open(path) as f:
+                meta = yaml.safe_load(f)
+            meta["name"] = name
+            with open(path, "w") as f:
+                yaml.safe_dump(meta, f)
+            made[name] = dest
+        return made[name]
+
+    return get
+
+
+def _unit(make_unit, top, case, adapter, charm_named=None, **kwargs):
+    """The local unit of a case: the model of the file; a provider case's ``local``
+    identity (model, unit, charm name) when it gives one."""
+    local = case.get("local") or {}
+    _check_keys(local, LOCAL_KEYS, "local")
+    if local.get("unit"):
+        kwargs["unit"] = local["unit"]
+        if local.get("application"):
+            assert local["unit"].split("/")[0] == local["application"], "local: unit/application"
+    if local.get("charm_name"):
+        kwargs["charm"] = charm_named(local["charm_name"])
     kwargs.update(adapter.unit_kwargs(case))
-    return make_unit(model_name=top.get("model", "cos"),
-                     model_uuid=top.get("model_uuid", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+    return make_unit(model_name=local.get("model") or top.get("model", "cos"),
+                     model_uuid=local.get("model_uuid") or top.get(
+                         "model_uuid", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
                      **kwargs)
 
 
-def run_provider(adapter, top, case, make_unit):
+def run_provider(adapter, top, case, make_unit, charm_named):
     _check_keys(case, COMMON_CASE_KEYS | PROVIDER_COMMON | set(adapter.provider_inputs), "case")
     expect = case["expect"]
     _check_keys(expect, {"app_databag", "unit_databag", "raises"}, "expect")
-    unit = _unit(make_unit, top, case, adapter, leader=case.get("leader", True))
+    unit = _unit(make_unit, top, case, adapter, charm_named=charm_named,
+                 leader=case.get("leader", True))
     rid = unit.relate(adapter.provides_endpoint, "remote", units=1)
     outcome = {}
 
@@ -109,11 +148,11 @@ def run_provider(adapter, top, case, make_unit):
     assert adapter.decode_bag(unit_bag) == adapter.decode_bag(expect.get("unit_databag", {}))
 
 
-def run_requirer(adapter, top, case, make_unit):
+def run_requirer(adapter, top, case, make_unit, charm_named):
     _check_keys(case, COMMON_CASE_KEYS | REQUIRER_INPUTS, "case")
     expect = case["expect"]
     _check_keys(expect, {"available", "invalid"} | set(adapter.exposed_fields), "expect")
-    unit = _unit(make_unit, top, case, adapter)
+    unit = _unit(make_unit, top, case, adapter, charm_named=charm_named)
     if "relations" in case:
         relations = case["relations"]
     else:
@@ -125,8 +164,8 @@ def run_requirer(adapter, top, case, make_unit):
         relations = [{"application": f"remote{i}", "app_databag": bag,
                       "units": {f"remote{i}/0": {}}} for i, bag in enumerate(bags)]
     for relation in relations:
-        _check_keys(relation, {"application", "app_databag", "units"}, "relation")
-        unit.relate(adapter.requires_endpoint, relation["application"],
+        _check_keys(relation, {"application", "app", "app_databag", "units"}, "relation")
+        unit.relate(adapter.requires_endpoint, relation.get("application") or relation["app"],
                     units=sorted(relation["units"]), unit_data=relation["units"],
                     app_data=relation.get("app_databag") or {})
     seen = {}
@@ -134,7 +173,8 @@ def run_requirer(adapter, top, case, make_unit):
         adapter.exposed(e(adapter.requires_endpoint))))
     flags = unit.flags
     ep = adapter.requires_endpoint
-    assert (f"{ep}.available" in flags) == expect["available"]
+    available = expect["available"] if "available" in expect else adapter.available(expect)
+    assert (f"{ep}.available" in flags) == available
     assert (f"{ep}.invalid" in flags) == expect["invalid"]
     for field in adapter.exposed_fields:
         if field in expect:
@@ -142,7 +182,7 @@ def run_requirer(adapter, top, case, make_unit):
 
 
 @pytest.mark.parametrize("top,case", collect(VECTORS))
-def test_contract_case(top, case, make_unit):
+def test_contract_case(top, case, make_unit, charm_named):
     adapter = _adapter(top, case)
     {"provider": run_provider, "requirer": run_requirer}[case["side"]](
-        adapter, top, case, make_unit)
+        adapter, top, case, make_unit, charm_named)

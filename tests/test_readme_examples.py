@@ -1,29 +1,33 @@
 """Layer READMEs show the example charm's code, not a second copy that can rot.
 
-Every ``python`` code block of a layer README must be, verbatim, one of the
-snippets marked ``# --8<-- [start:NAME]`` ... ``[end:NAME]`` in the example
-charm's reactive modules (which the suite builds and runs), and each layer's
-README must show at least one snippet.
+Every ``python`` code block of a layer README must be, verbatim (after
+dedenting), one of the snippets marked ``# --8<-- [start:NAME]`` ...
+``[end:NAME]`` in the example charm's reactive modules (which the suite builds
+and runs) or in a test module (which runs it), and each layer's README must
+show at least one.
 """
 
 import glob
 import os
 import re
+import textwrap
 
 import pytest
 
 import helpers
 
-SNIPPET_RE = re.compile(r"# --8<-- \[start:([\w-]+)\]\n(.*?)# --8<-- \[end:\1\]", re.S)
+SNIPPET_RE = re.compile(r"# --8<-- \[start:([\w-]+)\]\n(.*?)[ \t]*# --8<-- \[end:\1\]", re.S)
 BLOCK_RE = re.compile(r"```python\n(.*?)```", re.S)
 
 
 def snippets():
     out = {}
-    for path in glob.glob(os.path.join(helpers.EXAMPLE, "reactive", "*.py")):
+    sources = glob.glob(os.path.join(helpers.EXAMPLE, "reactive", "*.py"))
+    sources += glob.glob(os.path.join(helpers.TESTS, "test_*.py"))
+    for path in sources:
         with open(path) as f:
             for name, body in SNIPPET_RE.findall(f.read()):
-                out[name] = body.strip()
+                out[name] = textwrap.dedent(body).strip()
     return out
 
 

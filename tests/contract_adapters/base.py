@@ -42,6 +42,10 @@ class Adapter:
         """``{field: value}`` for every name in ``exposed_fields``, as the layer exposes it."""
         raise NotImplementedError
 
+    def available(self, expect):
+        """Whether ``available`` is expected, for requirer cases whose ``expect`` omits it."""
+        raise AssertionError("expect has no 'available' and the adapter cannot derive it")
+
     def normalise(self, field, value):
         """Bring an exposed value into a comparable form (e.g. unordered collections)."""
         return value

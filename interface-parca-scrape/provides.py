@@ -1,0 +1,158 @@
+"""Provides side of ``parca_scrape``: a profiling target that Parca scrapes."""
+
+from charmhelpers.core import hookenv, unitdata
+from charms.reactive import Endpoint, toggle_flag
+
+from .common import (
+    APP_KEYS,
+    UNIT_KEYS,
+    app_databag,
+    check_unit_address,
+    sanitise_jobs,
+    unit_databag,
+)
+
+#: Hooks after which the leader re-checks every relation's application data.
+APP_RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
+#: Hooks after which every unit re-checks its own unit data (its address may have changed).
+UNIT_RESYNC_HOOKS = ("config-changed", "update-status", "upgrade-charm")
+
+
+class ParcaScrapeProvides(Endpoint):
+    """Offers this charm's pprof endpoints to Parca (interface ``parca_scrape``).
+
+    Call ``update_scrape_job_spec(jobs)`` from any handler, on every unit:
+    the layer remembers the jobs, and the leader writes them, with the Juju
+    topology of this application (``scrape_metadata``), to the application
+    databag of every relation, including relations that join later and after
+    leadership moves. Every unit, whether or not the charm calls anything,
+    writes where it can be scraped (``parca_scrape_unit_address``) and its
+    name (``parca_scrape_unit_name``) to its own databag.
+
+    The address is the unit's ingress address on each relation (what Juju
+    puts in the unit's databag there: reachable by the related application),
+    unless the charm sets another with ``set_unit_address``. It is checked
+    again in this endpoint's relation hooks and in config-changed,
+    update-status and upgrade-charm. Unchanged data is never written again.
+
+    Public flags:
+
+    * ``{endpoint_name}.joined``: at least one remote unit is related.
+      Set and cleared by this layer; cleared when the last relation goes.
+    """
+
+    # -- public API -----------------------------------------------------------
+
+    def update_scrape_job_spec(self, jobs=None):
+        """Publish ``jobs`` (a list in Parca's ``scrape_config`` subset) to every related Parca.
+
+        ``None`` or ``[]`` is the default job, ``*:80``. Each job keeps only
+        ``job_name``, ``static_configs``, ``scrape_interval``,
+        ``scrape_timeout``, ``scheme``, ``profiling_config`` and
+        ``tls_config``; a job without ``static_configs`` scrapes ``*:80``. A
+        target is ``host:port`` (that host only) or ``*:port`` (every unit of
+        this application, at its published address). Anything else raises
+        ``ValueError`` naming the job. Safe to call in every hook: the same
+        jobs again write nothing.
+        """
+        wanted = sanitise_jobs(jobs)
+        if self._kv.get(self._key("jobs")) == wanted:
+            return
+        self._kv.set(self._key("jobs"), wanted)
+        self._sync_app(self.relations)
+
+    def set_unit_address(self, address=None):
+        """Have Parca scrape this unit at ``address`` (a host name or IP, no port).
+
+        ``None`` goes back to the default, the unit's ingress address on each
+        relation. Per unit: every unit that wants another address calls it.
+        """
+        address = check_unit_address(address) if address is not None else None
+        if self._kv.get(self._key("address")) == address:
+            return
+        self._kv.set(self._key("address"), address)
+        self._sync_units(self.relations)
+
+    @property
+    def scrape_jobs(self):
+        """The jobs as published (sanitised) since ``update_scrape_job_spec``, or None."""
+        return self._kv.get(self._key("jobs"))
+
+    # -- framework hooks ------------------------------------------------------
+
+    def manage_flags(self):
+        """Keep ``joined`` current; in this endpoint's relation hooks, update that relation."""
+        toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
+        hook = hookenv.hook_name()
+        if hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
+                ("-departed", "-broken")):
+            rid = hookenv.relation_id()
+            relations = [r for r in self.relations if r.relation_id == rid]
+            self._sync_units(relations)
+            self._sync_app(relations)
+
+    # -- internals ------------------------------------------------------------
+
+    @property
+    def _kv(self):
+        return unitdata.kv()
+
+    def _key(self, name):
+        return "interface.parca_scrape.{}.{}".format(self.endpoint_name, name)
+
+    def _sync_app(self, relations):
+        """On the leader, write the remembered jobs and this model's topology, changed keys only."""
+        jobs = self._kv.get(self._key("jobs"))
+        if jobs is None or not relations or not hookenv.is_leader():
+            return
+        wanted = app_databag(jobs, {
+            "model": hookenv.model_name(),
+            "model_uuid": hookenv.model_uuid(),
+            "application": hookenv.application_name(),
+            "unit": hookenv.local_unit(),
+            "charm_name": hookenv.charm_name(),
+        })
+        for relation in relations:
+            _write_changed(relation.to_publish_app_raw, wanted, APP_KEYS)
+
+    def _sync_units(self, relations):
+        """Write this unit's address and name to its databag on ``relations``, changed keys only."""
+        override = self._kv.get(self._key("address"))
+        for relation in relations:
+            bag = relation.to_publish_raw
+            address = override or bag.get("ingress-address") or bag.get("private-address")
+            _write_changed(bag, unit_databag(address, hookenv.local_unit()), UNIT_KEYS)
+
+
+def _write_changed(bag, wanted, keys):
+    """Set the keys of ``bag`` whose value differs from ``wanted`` (an empty value deletes)."""
+    for key in keys:
+        value = wanted.get(key) or ""
+        if (bag.get(key) or "") != value:
+            bag[key] = value
+
+
+def _resync_after_lifecycle_hook():
+    """A new leader or a new version of the charm writes what was asked for; a unit whose
+    address may have changed publishes it again.
+
+    Registered with ``hookenv.atstart`` when charms.reactive imports this
+    module, so it runs at the start of every hook, after the framework has
+    created the endpoints, and costs nothing outside the resync hooks
+    (in update-status: one ``relation-get`` of the unit's own databag per
+    relation, and a ``relation-set`` only if the address changed).
+    """
+    hook = hookenv.hook_name()
+    if hook not in APP_RESYNC_HOOKS and hook not in UNIT_RESYNC_HOOKS:
+        return
+    for name in hookenv.role_and_interface_to_relations("provides", "parca_scrape"):
+        endpoint = Endpoint.from_name(name)
+        if not isinstance(endpoint, ParcaScrapeProvides):
+            continue
+        if hook in UNIT_RESYNC_HOOKS:
+            endpoint._sync_units(endpoint.relations)
+        if hook in APP_RESYNC_HOOKS:
+            endpoint._sync_app(endpoint.relations)
+
+
+hookenv.atstart(_resync_after_lifecycle_hook)
