@@ -8,8 +8,9 @@ of its own (about two seconds), so each test walks through one whole story.
 """
 
 import os
+import re
 
-import pytest
+import helpers
 
 TEMPO = {"http": '{"direct_url": "http://tempo.cos.svc:3200/"}',
          "grpc": '{"direct_url": "http://tempo.cos.svc:9096/", '
@@ -110,3 +111,16 @@ def test_example_publishes_its_tempo_api_from_config_on_the_leader(make_unit, bu
     assert len(result.relation_sets) == 1
     assert unit.local_app_data(rid) == {"http": '{"direct_url": "http://demo:3200/"}',
                                         "grpc": '{"direct_url": "http://demo:9096/"}'}
+
+
+def test_readme_shows_the_example_handlers_verbatim():
+    """The README's handler examples are the example charm's code between its markers."""
+    with open(os.path.join(helpers.EXAMPLE, "reactive", "demo_tempo_api.py")) as f:
+        source = f.read()
+    with open(os.path.join(helpers.ROOT, "interface-tempo-api", "README.md")) as f:
+        readme = f.read()
+    for part in ("tempo-api-requires", "tempo-api-provides"):
+        match = re.search(r"# --8<-- \[start:{0}\]\n(.*?)# --8<-- \[end:{0}\]\n".format(part),
+                          source, re.S)
+        assert match, part
+        assert "```python\n" + match.group(1) + "```\n" in readme, part

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from jujusim.driver import HookFailed
 
 EP = "tempo-api"
