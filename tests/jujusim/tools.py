@@ -245,9 +245,21 @@ def status_get(state, args, env):
                    opts.get("--format"))
 
 
+def _config_defaults(env):
+    """The defaults of the charm's config.yaml: Juju's config-get includes them."""
+    path = os.path.join(env.get("CHARM_DIR", ""), "config.yaml")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        options = (yaml.safe_load(f) or {}).get("options") or {}
+    return {name: option["default"] for name, option in options.items()
+            if isinstance(option, dict) and option.get("default") is not None}
+
+
 def config_get(state, args, env):
     opts, pos = _split_options(args, flags=("--all", "-a"), valued=("--format",))
-    config = state["config"]
+    config = _config_defaults(env)
+    config.update(state["config"])
     return _format(config.get(pos[0]) if pos else dict(config), opts.get("--format"))
 
 

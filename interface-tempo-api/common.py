@@ -1,0 +1,332 @@
+"""Wire format of the ``tempo_api`` interface: the one place that knows it.
+
+The provider (the Tempo coordinator) writes two keys into its *application*
+databag, each a JSON object encoded as a string:
+
+* ``http``: ``{"direct_url": URL, "ingress_url": URL}``, where the Tempo
+  HTTP query API is;
+* ``grpc``: the same shape, where the Tempo gRPC query API is.
+
+Both keys are required; ``direct_url`` is required inside each object and
+``ingress_url`` is left out when there is none. Every URL is validated and
+normalised as an http(s) URL by the WHATWG URL rules, as the upstream ops
+library (``charms.tempo_coordinator_k8s.v0.tempo_api``, LIBAPI 0, LIBPATCH 3)
+does through pydantic's ``AnyHttpUrl``; the gRPC endpoint is an ``http://`` or
+``https://`` URL too (``grpc://`` is rejected).
+"""
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+HTTP = "http"
+GRPC = "grpc"
+KEYS = (HTTP, GRPC)
+DIRECT_URL = "direct_url"
+INGRESS_URL = "ingress_url"
+
+
+class InvalidDataError(ValueError):
+    """Relation data that does not follow the wire format; the message says which key and why."""
+
+
+# --------------------------------------------------------------------------
+# http(s) URLs by the WHATWG rules. The same function exists, identical, in
+# every layer of this project that carries URLs (layers cannot import each
+# other); tests/test_urls.py runs the same cases against every copy.
+# --------------------------------------------------------------------------
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_FORBIDDEN_HOST_CHARS = set(" \t\n\r#%/:<>?@[\\]^|")
+_PATH_ENCODE = set(' "<>`{}#?^|')
+_QUERY_ENCODE = set(' "<>#\'')
+_FRAGMENT_ENCODE = set(' "<>`')
+_USERINFO_ENCODE = set(' "<>`#?{}/:;=@[\\]^|')
+
+
+def _percent_encode(text, encode_set):
+    """Percent-encode C0 controls, non-ASCII and the characters in ``encode_set``."""
+    out = []
+    for ch in text:
+        if ord(ch) < 0x21 or ord(ch) > 0x7E or ch in encode_set:
+            out.append("".join("%{:02X}".format(b) for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _parse_ipv4_number(part):
+    """One dotted part of an IPv4 host, in decimal, octal (0...) or hex (0x...)."""
+    if re.fullmatch(r"0[xX][0-9A-Fa-f]*", part):
+        return int(part[2:] or "0", 16)
+    if re.fullmatch(r"0[0-7]+", part):
+        return int(part, 8)
+    if re.fullmatch(r"[0-9]+", part):
+        return int(part, 10)
+    return None
+
+
+def _ends_in_number(host):
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts = parts[:-1]
+    last = parts[-1]
+    return bool(re.fullmatch(r"[0-9]+", last)) or _parse_ipv4_number(last) is not None
+
+
+def _parse_ipv4(host):
+    """An IPv4 host as WHATWG reads it (``127.1`` is ``127.0.0.1``), or raise ValueError."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts = parts[:-1]
+    if len(parts) > 4:
+        raise ValueError("an IPv4 address has at most four parts")
+    numbers = [_parse_ipv4_number(p) if p else None for p in parts]
+    if any(n is None for n in numbers):
+        raise ValueError("not a valid IPv4 address")
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise ValueError("IPv4 address out of range")
+    value = numbers[-1]
+    for i, n in enumerate(numbers[:-1]):
+        value += n * 256 ** (3 - i)
+    return str(ipaddress.IPv4Address(value))
+
+
+def _parse_host(host):
+    """Validate and normalise a URL host: IPv6 in brackets, IPv4, or a domain name."""
+    if host.startswith("["):
+        if not host.endswith("]"):
+            raise ValueError("unclosed IPv6 address")
+        try:
+            return "[{}]".format(ipaddress.IPv6Address(host[1:-1]).compressed)
+        except ValueError:
+            raise ValueError("not a valid IPv6 address") from None
+    if not host:
+        raise ValueError("the host is empty")
+    try:
+        host = _percent_decode(host)
+        host = host.encode("idna").decode("ascii").lower() if not host.isascii() else host.lower()
+    except (UnicodeError, ValueError):
+        raise ValueError("not a valid host name") from None
+    if not host or any(ch in _FORBIDDEN_HOST_CHARS or ord(ch) < 0x20 or ord(ch) == 0x7F
+                       for ch in host):
+        raise ValueError("the host contains a character a host name cannot have")
+    if _ends_in_number(host):
+        return _parse_ipv4(host)
+    return host
+
+
+def _percent_decode(text):
+    data = bytearray()
+    i = 0
+    raw = text.encode("utf-8")
+    while i < len(raw):
+        if raw[i:i + 1] == b"%" and re.fullmatch(rb"[0-9A-Fa-f]{2}", raw[i + 1:i + 3] or b""):
+            data.append(int(raw[i + 1:i + 3], 16))
+            i += 3
+        else:
+            data.append(raw[i])
+            i += 1
+    return data.decode("utf-8")
+
+
+def _normalise_path(path):
+    """Resolve ``.`` and ``..`` segments and percent-encode; an empty path is ``/``."""
+    segments = []
+    parts = path.split("/")[1:] if path else [""]
+    for i, segment in enumerate(parts):
+        last = i == len(parts) - 1
+        lowered = segment.lower()
+        if lowered in ("..", ".%2e", "%2e.", "%2e%2e"):
+            if segments:
+                segments.pop()
+            if last:
+                segments.append("")
+        elif lowered in (".", "%2e"):
+            if last:
+                segments.append("")
+        else:
+            segments.append(_percent_encode(segment, _PATH_ENCODE))
+    return "/" + "/".join(segments)
+
+
+def normalise_http_url(value):
+    """Return ``value`` as a normalised http(s) URL, or raise ``ValueError`` saying why.
+
+    The WHATWG URL rules for the two schemes, as pydantic's ``AnyHttpUrl``
+    applies them: surrounding whitespace trimmed, scheme and host lower-cased,
+    the default port dropped, an empty path made ``/``, dot segments resolved.
+    Any other scheme, and anything that is not a URL, is rejected.
+    """
+    if not isinstance(value, str):
+        raise ValueError("expected a URL string, got {}".format(type(value).__name__))
+    text = value.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+                       "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    text = text.replace("\t", "").replace("\n", "").replace("\r", "")
+    match = _SCHEME_RE.match(text)
+    if not match:
+        raise ValueError("not a URL: it has no scheme (expected http:// or https://)")
+    scheme = match.group(1).lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError("URL scheme {!r} is not allowed: use http or https".format(scheme))
+    rest = text[match.end():].replace("\\", "/")
+    rest = rest.lstrip("/")
+    end = len(rest)
+    for sep in "/?#":
+        pos = rest.find(sep)
+        if pos != -1:
+            end = min(end, pos)
+    authority, remainder = rest[:end], rest[end:]
+    userinfo = ""
+    if "@" in authority:
+        userinfo, authority = authority.rsplit("@", 1)
+        if not authority:
+            raise ValueError("not a URL: it has credentials but no host")
+    port = None
+    host = authority
+    port_match = re.search(r":([^:\]]*)$", authority)
+    if port_match and not (authority.startswith("[") and authority.endswith("]")):
+        host = authority[:port_match.start()]
+        port_text = port_match.group(1)
+        if port_text:
+            if not port_text.isdigit() or not port_text.isascii():
+                raise ValueError("the port {!r} is not a number".format(port_text))
+            port = int(port_text)
+            if port > 65535:
+                raise ValueError("the port {} is out of range".format(port))
+    host = _parse_host(host)
+    path, query, fragment = remainder, None, None
+    if "#" in path:
+        path, fragment = path.split("#", 1)
+    if "?" in path:
+        path, query = path.split("?", 1)
+    out = [scheme, "://"]
+    if userinfo:
+        user, colon, password = userinfo.partition(":")
+        out.append(_percent_encode(user, _USERINFO_ENCODE))
+        if colon and password:
+            out.append(":" + _percent_encode(password, _USERINFO_ENCODE))
+        out.append("@")
+    out.append(host)
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        out.append(":{}".format(port))
+    out.append(_normalise_path(path))
+    if query is not None:
+        out.append("?" + _percent_encode(query, _QUERY_ENCODE))
+    if fragment is not None:
+        out.append("#" + _percent_encode(fragment, _FRAGMENT_ENCODE))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# The data
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TempoApiUrls:
+    """One Tempo API endpoint: both URLs normalised; ``ingress_url`` may be None."""
+
+    direct_url: str
+    ingress_url: Optional[str] = None
+
+    @classmethod
+    def from_args(cls, protocol, direct_url, ingress_url=None):
+        """Validate what a charm passed to ``publish``; ``ValueError`` names the bad argument."""
+        try:
+            direct = normalise_http_url(direct_url)
+        except ValueError as e:
+            raise ValueError("direct_url_{}: {}".format(protocol, e)) from None
+        ingress = None
+        if ingress_url is not None:
+            try:
+                ingress = normalise_http_url(ingress_url)
+            except ValueError as e:
+                raise ValueError("ingress_url_{}: {}".format(protocol, e)) from None
+        return cls(direct, ingress)
+
+    def encode(self):
+        """The JSON string upstream writes: ``ingress_url`` left out when there is none."""
+        value = {DIRECT_URL: self.direct_url}
+        if self.ingress_url:
+            value[INGRESS_URL] = self.ingress_url
+        return json.dumps(value)
+
+    @classmethod
+    def decode(cls, key, raw):
+        """Decode the raw value of databag key ``key``; ``InvalidDataError`` naming it if unusable.
+
+        Keys of the object other than the two URLs are ignored (forward
+        compatible); an ``ingress_url`` that is null or empty means none.
+        """
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError) as e:
+            raise InvalidDataError("{} is not JSON: {}".format(key, e)) from None
+        if not isinstance(value, dict):
+            raise InvalidDataError("{} is not a JSON object (got {})".format(
+                key, type(value).__name__))
+        if value.get(DIRECT_URL) in (None, ""):
+            raise InvalidDataError("{}.{} is missing (required)".format(key, DIRECT_URL))
+        urls = {}
+        for name in (DIRECT_URL, INGRESS_URL):
+            url = value.get(name)
+            if url in (None, ""):
+                urls[name] = None
+                continue
+            try:
+                urls[name] = normalise_http_url(url)
+            except ValueError as e:
+                raise InvalidDataError("{}.{} is not a valid http(s) URL: {}".format(
+                    key, name, e)) from None
+        return cls(urls[DIRECT_URL], urls[INGRESS_URL])
+
+    def as_dict(self) -> Dict[str, Optional[str]]:
+        """``{"direct_url": ..., "ingress_url": ...}`` (``None`` when absent), as upstream."""
+        return {DIRECT_URL: self.direct_url, INGRESS_URL: self.ingress_url}
+
+
+@dataclass(frozen=True)
+class TempoApiData:
+    """Where the Tempo query APIs are: ``http`` and ``grpc``, each a ``TempoApiUrls``."""
+
+    http: TempoApiUrls
+    grpc: TempoApiUrls
+
+    @classmethod
+    def from_args(cls, direct_url_http, direct_url_grpc, ingress_url_http=None,
+                  ingress_url_grpc=None):
+        """Validate what a charm passed to ``publish``; ``ValueError`` names the bad argument."""
+        return cls(TempoApiUrls.from_args(HTTP, direct_url_http, ingress_url_http),
+                   TempoApiUrls.from_args(GRPC, direct_url_grpc, ingress_url_grpc))
+
+    def to_databag(self):
+        """The raw application databag: one JSON string per key."""
+        return {HTTP: self.http.encode(), GRPC: self.grpc.encode()}
+
+    @classmethod
+    def from_databag(cls, bag):
+        """Decode a remote application databag (raw strings).
+
+        Returns None when the provider has published nothing yet (neither key
+        present); raises ``InvalidDataError`` naming the key when the data is
+        unusable. Unknown keys are ignored and never decoded.
+        """
+        raw = {key: bag.get(key) for key in KEYS}
+        if not any(raw.values()):
+            return None
+        for key in KEYS:
+            if not raw[key]:
+                raise InvalidDataError("{} is missing (required)".format(key))
+        return cls(TempoApiUrls.decode(HTTP, raw[HTTP]), TempoApiUrls.decode(GRPC, raw[GRPC]))
+
+    @classmethod
+    def from_dict(cls, value):
+        """The inverse of ``as_dict`` (for data this layer stored itself)."""
+        return cls(TempoApiUrls(**value[HTTP]), TempoApiUrls(**value[GRPC]))
+
+    def as_dict(self):
+        """``{"http": {...}, "grpc": {...}}``, each a ``TempoApiUrls.as_dict()``, as upstream."""
+        return {HTTP: self.http.as_dict(), GRPC: self.grpc.as_dict()}
