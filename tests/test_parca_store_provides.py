@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+
 from jujusim.driver import HookFailed
 
 EP = "parca-store-endpoint"
