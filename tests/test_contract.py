@@ -151,7 +151,8 @@ def run_provider(adapter, top, case, make_unit, charm_named):
 def run_requirer(adapter, top, case, make_unit, charm_named):
     _check_keys(case, COMMON_CASE_KEYS | REQUIRER_INPUTS, "case")
     expect = case["expect"]
-    _check_keys(expect, {"available", "invalid"} | set(adapter.exposed_fields), "expect")
+    _check_keys(expect, {"available", "invalid"} | set(adapter.exposed_fields)
+                | set(adapter.after_fields), "expect")
     unit = _unit(make_unit, top, case, adapter, charm_named=charm_named)
     if "relations" in case:
         relations = case["relations"]
@@ -163,11 +164,13 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
             pytest.fail("requirer case without remote data")
         relations = [{"application": f"remote{i}", "app_databag": bag,
                       "units": {f"remote{i}/0": {}}} for i, bag in enumerate(bags)]
+    rids = []
     for relation in relations:
         _check_keys(relation, {"application", "app", "app_databag", "units"}, "relation")
-        unit.relate(adapter.requires_endpoint, relation.get("application") or relation["app"],
-                    units=sorted(relation["units"]), unit_data=relation["units"],
-                    app_data=relation.get("app_databag") or {})
+        rids.append(unit.relate(adapter.requires_endpoint,
+                                relation.get("application") or relation["app"],
+                                units=sorted(relation["units"]), unit_data=relation["units"],
+                                app_data=relation.get("app_databag") or {}))
     seen = {}
     unit.run_hook("update-status", action=lambda e: seen.update(
         adapter.exposed(e(adapter.requires_endpoint))))
@@ -175,10 +178,13 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
     ep = adapter.requires_endpoint
     available = expect["available"] if "available" in expect else adapter.available(expect)
     assert (f"{ep}.available" in flags) == available
-    assert (f"{ep}.invalid" in flags) == expect["invalid"]
+    assert (f"{ep}.invalid" in flags) == expect.get("invalid", False)
     for field in adapter.exposed_fields:
         if field in expect:
             assert adapter.normalise(field, seen[field]) == adapter.normalise(field, expect[field])
+    after = {field: expect[field] for field in adapter.after_fields if field in expect}
+    if after:
+        adapter.check_after(unit, rids, after)
 
 
 @pytest.mark.parametrize("top,case", collect(VECTORS))

@@ -29,6 +29,9 @@ class Adapter:
     provider_inputs = ()
     #: expect keys of a requirer case that come from ``exposed()``
     exposed_fields = ()
+    #: expect keys of a requirer case checked by ``check_after()``, once the
+    #: runner's own comparisons have passed (e.g. what happens on departure)
+    after_fields = ()
 
     def unit_kwargs(self, case):
         """Extra arguments for the local unit (its address, fqdn, ...)."""
@@ -45,6 +48,14 @@ class Adapter:
     def available(self, expect):
         """Whether ``available`` is expected, for requirer cases whose ``expect`` omits it."""
         raise AssertionError("expect has no 'available' and the adapter cannot derive it")
+
+    def check_after(self, unit, rids, expect):
+        """Check the ``after_fields`` in ``expect`` (only those present) on ``unit``.
+
+        ``rids`` are the ids of the relations the runner made, in case order.
+        The adapter may drive further hooks; it asserts what it checks.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has after_fields but no check_after")
 
     def normalise(self, field, value):
         """Bring an exposed value into a comparable form (e.g. unordered collections)."""

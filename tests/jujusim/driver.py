@@ -240,6 +240,8 @@ class Unit:
     ``workdir`` holds ``state.json`` (the model), ``calls.jsonl`` (every hook
     tool call) and ``unit-state.db`` (the unit's charms.reactive state, which
     persists from hook to hook as on a real unit).
+    ``address=None`` makes a unit with no usable address: its databags carry
+    no ``ingress-address`` (nor Juju's other address keys).
     """
 
     def __init__(self, workdir, charm_dir, unit="demo/0", charm_name=None, leader=True,

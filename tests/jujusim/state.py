@@ -11,7 +11,8 @@ driver. Its shape::
       "leader": true,
       "config": {...},                  # what config-get returns
       "leader_settings": {...},         # leader-get / leader-set
-      "address": "10.0.0.10",           # unit-get private-address, network-get
+      "address": "10.0.0.10",           # unit-get private-address, network-get;
+                                        # null: no usable address (no ingress-address)
       "fqdn": "demo-0.demo-endpoints.cos.svc.cluster.local",
       "next_relation_id": 7,
       "relations": {
@@ -45,7 +46,9 @@ JUJU_ADDRESS_KEYS = ("ingress-address", "private-address", "egress-subnets")
 
 
 def juju_address_keys(address):
-    """The databag entries Juju adds for a unit reachable at ``address``."""
+    """The databag entries Juju adds for a unit reachable at ``address`` (none without one)."""
+    if not address:
+        return {}
     return {
         "ingress-address": address,
         "private-address": address,
