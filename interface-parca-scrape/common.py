@@ -62,8 +62,8 @@ def _job_label(index, job):
     """``job 1 ('second')``: how messages name a job."""
     name = job.get("job_name") if isinstance(job, dict) else None
     if isinstance(name, str) and name:
-        return "job {} ({!r})".format(index, name)
-    return "job {}".format(index)
+        return f"job {index} ({name!r})"
+    return f"job {index}"
 
 
 def _is_label_map(value):
@@ -78,7 +78,7 @@ def target_host(address):
         ipaddress.IPv6Address(bare)
     except ValueError:
         return address
-    return "[{}]".format(address)
+    return f"[{address}]"
 
 
 def unit_sort_key(unit_name):
@@ -99,25 +99,22 @@ def relation_sort_key(relation_id):
 
 def _check_target(where, target):
     if not isinstance(target, str):
-        raise ValueError("{}: target {!r} is not a string".format(where, target))
+        raise ValueError(f"{where}: target {target!r} is not a string")
     host, sep, port = target.rpartition(":")
     if not sep or not _valid_port(port) or not (host == "*" or _HOST_RE.match(host)):
-        raise ValueError("{}: target {!r} is not host:port or *:port (port 1-65535)".format(
-            where, target))
+        raise ValueError(f"{where}: target {target!r} is not host:port or *:port (port 1-65535)")
 
 
 def _sanitise_static_config(where, static_config):
     if not isinstance(static_config, dict):
-        raise ValueError("{}: expected an object with 'targets', got {}".format(
-            where, type(static_config).__name__))
+        raise ValueError(f"{where}: expected an object with 'targets', got {type(static_config).__name__}")
     targets = static_config.get("targets")
     if not isinstance(targets, list) or not targets:
-        raise ValueError("{}: 'targets' must be a non-empty list of host:port or *:port".format(
-            where))
+        raise ValueError(f"{where}: 'targets' must be a non-empty list of host:port or *:port")
     for target in targets:
         _check_target(where, target)
     if "labels" in static_config and not _is_label_map(static_config["labels"]):
-        raise ValueError("{}: 'labels' must be an object of strings".format(where))
+        raise ValueError(f"{where}: 'labels' must be an object of strings")
     return copy.deepcopy(static_config)
 
 
@@ -126,16 +123,16 @@ def sanitise_job(index, job):
     when the job has none). ``ValueError`` names the job and what is wrong."""
     label = _job_label(index, job)
     if not isinstance(job, dict):
-        raise ValueError("{}: expected an object, got {}".format(label, type(job).__name__))
+        raise ValueError(f"{label}: expected an object, got {type(job).__name__}")
     if "job_name" in job and not isinstance(job["job_name"], str):
-        raise ValueError("{}: 'job_name' must be a string".format(label))
+        raise ValueError(f"{label}: 'job_name' must be a string")
     static_configs = job.get("static_configs")
     if static_configs is None:
         static_configs = copy.deepcopy(DEFAULT_STATIC_CONFIGS)
     elif not isinstance(static_configs, list):
-        raise ValueError("{}: 'static_configs' must be a list".format(label))
+        raise ValueError(f"{label}: 'static_configs' must be a list")
     out = {"static_configs": [
-        _sanitise_static_config("{}, static_configs[{}]".format(label, i), sc)
+        _sanitise_static_config(f"{label}, static_configs[{i}]", sc)
         for i, sc in enumerate(static_configs)]}
     for key in ALLOWED_JOB_KEYS:
         if key != "static_configs" and key in job:
@@ -143,7 +140,7 @@ def sanitise_job(index, job):
     try:
         json.dumps(out)
     except (TypeError, ValueError) as e:
-        raise ValueError("{}: cannot be encoded as JSON: {}".format(label, e)) from None
+        raise ValueError(f"{label}: cannot be encoded as JSON: {e}") from None
     return out
 
 
@@ -156,8 +153,7 @@ def sanitise_jobs(jobs):
     if jobs is None:
         jobs = []
     if not isinstance(jobs, (list, tuple)):
-        raise ValueError("jobs: expected a list of scrape jobs (objects), got {}".format(
-            type(jobs).__name__))
+        raise ValueError(f"jobs: expected a list of scrape jobs (objects), got {type(jobs).__name__}")
     if not jobs:
         return [{"static_configs": copy.deepcopy(DEFAULT_STATIC_CONFIGS)}]
     return [sanitise_job(i, job) for i, job in enumerate(jobs)]
@@ -166,11 +162,11 @@ def sanitise_jobs(jobs):
 def check_unit_address(address):
     """A charm-chosen unit address: a host name or IP, no port; ``ValueError`` otherwise."""
     if not isinstance(address, str) or not address.strip():
-        raise ValueError("address: expected a host name or IP address, got {!r}".format(address))
+        raise ValueError(f"address: expected a host name or IP address, got {address!r}")
     address = address.strip()
     if not _HOST_RE.match(address) and not _is_ipv6(address):
-        raise ValueError("address: {!r} is not a host name or IP address "
-                         "(give the port in the jobs' targets)".format(address))
+        raise ValueError(f"address: {address!r} is not a host name or IP address "
+                         "(give the port in the jobs' targets)")
     return address
 
 
@@ -204,16 +200,15 @@ def decode_metadata(raw):
     try:
         data = json.loads(raw)
     except ValueError:
-        raise InvalidDataError("{} is not valid JSON".format(SCRAPE_METADATA)) from None
+        raise InvalidDataError(f"{SCRAPE_METADATA} is not valid JSON") from None
     if not isinstance(data, dict):
-        raise InvalidDataError("{} is not a JSON object".format(SCRAPE_METADATA))
+        raise InvalidDataError(f"{SCRAPE_METADATA} is not a JSON object")
     for key in ("model", "model_uuid", "application"):
         if not isinstance(data.get(key), str) or not data[key]:
-            raise InvalidDataError("{}: {!r} is missing or not a string".format(
-                SCRAPE_METADATA, key))
+            raise InvalidDataError(f"{SCRAPE_METADATA}: {key!r} is missing or not a string")
     for key in ("unit", "charm_name"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise InvalidDataError("{}: {!r} is not a string".format(SCRAPE_METADATA, key))
+            raise InvalidDataError(f"{SCRAPE_METADATA}: {key!r} is not a string")
     if not _UUID_RE.match(data["model_uuid"]):
         raise InvalidDataError("{}: model_uuid {!r} is not a UUID".format(
             SCRAPE_METADATA, data["model_uuid"]))
@@ -225,29 +220,29 @@ def decode_jobs(raw):
     try:
         jobs = json.loads(raw)
     except ValueError:
-        raise InvalidDataError("{} is not valid JSON".format(SCRAPE_JOBS)) from None
+        raise InvalidDataError(f"{SCRAPE_JOBS} is not valid JSON") from None
     if not isinstance(jobs, list):
-        raise InvalidDataError("{} is not a JSON list".format(SCRAPE_JOBS))
+        raise InvalidDataError(f"{SCRAPE_JOBS} is not a JSON list")
     for index, job in enumerate(jobs):
-        label = "{}: {}".format(SCRAPE_JOBS, _job_label(index, job))
+        label = f"{SCRAPE_JOBS}: {_job_label(index, job)}"
         if not isinstance(job, dict):
-            raise InvalidDataError("{} is not an object".format(label))
+            raise InvalidDataError(f"{label} is not an object")
         if job.get("job_name") is not None and not isinstance(job["job_name"], str):
-            raise InvalidDataError("{}: job_name is not a string".format(label))
+            raise InvalidDataError(f"{label}: job_name is not a string")
         if job.get("relabel_configs") is not None and not isinstance(job["relabel_configs"], list):
-            raise InvalidDataError("{}: relabel_configs is not a list".format(label))
+            raise InvalidDataError(f"{label}: relabel_configs is not a list")
         static_configs = job.get("static_configs", [])
         if not isinstance(static_configs, list):
-            raise InvalidDataError("{}: static_configs is not a list".format(label))
+            raise InvalidDataError(f"{label}: static_configs is not a list")
         for i, sc in enumerate(static_configs):
-            where = "{}, static_configs[{}]".format(label, i)
+            where = f"{label}, static_configs[{i}]"
             if not isinstance(sc, dict):
-                raise InvalidDataError("{} is not an object".format(where))
+                raise InvalidDataError(f"{where} is not an object")
             targets = sc.get("targets", [])
             if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
-                raise InvalidDataError("{}: targets is not a list of strings".format(where))
+                raise InvalidDataError(f"{where}: targets is not a list of strings")
             if sc.get("labels") is not None and not _is_label_map(sc["labels"]):
-                raise InvalidDataError("{}: labels is not an object of strings".format(where))
+                raise InvalidDataError(f"{where}: labels is not an object of strings")
     return jobs
 
 
@@ -266,7 +261,7 @@ def _split_targets(where, targets):
         if target == "*" or target.startswith("*:"):
             port = target[2:]
             if not _valid_port(port):
-                raise InvalidDataError("{}: target {!r} has no valid port".format(where, target))
+                raise InvalidDataError(f"{where}: target {target!r} has no valid port")
             ports.append(port)
         else:
             fixed.append(target)
@@ -285,7 +280,7 @@ def _topology_labels(metadata):
 
 def _labeled_job(index, job, metadata, units):
     """One remote job with topology: prefixed name, split static configs, instance relabel."""
-    label = "{}: {}".format(SCRAPE_JOBS, _job_label(index, job))
+    label = f"{SCRAPE_JOBS}: {_job_label(index, job)}"
     prefix = "{}_{}_{}".format(metadata["model"], metadata["model_uuid"][:8],
                                metadata["application"])
     topology = _topology_labels(metadata)
@@ -293,13 +288,13 @@ def _labeled_job(index, job, metadata, units):
     for i, sc in enumerate(job.get("static_configs", [])):
         labels = dict(sc.get("labels") or {})
         labels.update(topology)
-        ports, fixed = _split_targets("{}, static_configs[{}]".format(label, i),
+        ports, fixed = _split_targets(f"{label}, static_configs[{i}]",
                                       sc.get("targets", []))
         if fixed:
             static_configs.append({"targets": fixed, "labels": labels})
         for name, address in units:
             host = target_host(address)
-            targets = ["{}:{}".format(host, port) for port in ports] if ports else [host]
+            targets = [f"{host}:{port}" for port in ports] if ports else [host]
             unit_labels = dict(labels)
             unit_labels["juju_unit"] = name
             static_configs.append({"targets": targets, "labels": unit_labels})

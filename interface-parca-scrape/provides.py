@@ -98,7 +98,7 @@ class ParcaScrapeProvides(Endpoint):
         return unitdata.kv()
 
     def _key(self, name):
-        return "interface.parca_scrape.{}.{}".format(self.endpoint_name, name)
+        return f"interface.parca_scrape.{self.endpoint_name}.{name}"
 
     def _sync_app(self, relations):
         """On the leader, write the remembered jobs and this model's topology, changed keys only."""

@@ -78,7 +78,7 @@ class ParcaScrapeRequires(Endpoint):
         return unitdata.kv()
 
     def _key(self, name):
-        return "interface.parca_scrape.{}.{}".format(self.endpoint_name, name)
+        return f"interface.parca_scrape.{self.endpoint_name}.{name}"
 
     def _cached(self):
         """``{relation_id: {"jobs": [...], "reason": str or None}}`` as last read."""
@@ -90,8 +90,8 @@ class ParcaScrapeRequires(Endpoint):
         try:
             return {"jobs": relation_jobs(relation.received_app_raw, bags), "reason": None}
         except InvalidDataError as e:
-            return {"jobs": [], "reason": "relation {} ({}): {}".format(
-                relation.relation_id, relation.application_name, e)}
+            reason = f"relation {relation.relation_id} ({relation.application_name}): {e}"
+            return {"jobs": [], "reason": reason}
 
     def _refresh(self, only=None):
         """Re-read relation ``only`` (or every relation), then set the flags and jobs to match."""

@@ -52,7 +52,7 @@ def _percent_encode(text, encode_set):
     out = []
     for ch in text:
         if ord(ch) < 0x21 or ord(ch) > 0x7E or ch in encode_set:
-            out.append("".join("%{:02X}".format(b) for b in ch.encode("utf-8")))
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
         else:
             out.append(ch)
     return "".join(out)
@@ -101,7 +101,7 @@ def _parse_host(host):
         if not host.endswith("]"):
             raise ValueError("unclosed IPv6 address")
         try:
-            return "[{}]".format(ipaddress.IPv6Address(host[1:-1]).compressed)
+            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
         except ValueError:
             raise ValueError("not a valid IPv6 address") from None
     if not host:
@@ -162,7 +162,7 @@ def normalise_http_url(value):
     Any other scheme, and anything that is not a URL, is rejected.
     """
     if not isinstance(value, str):
-        raise ValueError("expected a URL string, got {}".format(type(value).__name__))
+        raise ValueError(f"expected a URL string, got {type(value).__name__}")
     text = value.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
                        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
     text = text.replace("\t", "").replace("\n", "").replace("\r", "")
@@ -171,7 +171,7 @@ def normalise_http_url(value):
         raise ValueError("not a URL: it has no scheme (expected http:// or https://)")
     scheme = match.group(1).lower()
     if scheme not in _DEFAULT_PORTS:
-        raise ValueError("URL scheme {!r} is not allowed: use http or https".format(scheme))
+        raise ValueError(f"URL scheme {scheme!r} is not allowed: use http or https")
     rest = text[match.end():].replace("\\", "/")
     rest = rest.lstrip("/")
     end = len(rest)
@@ -193,10 +193,10 @@ def normalise_http_url(value):
         port_text = port_match.group(1)
         if port_text:
             if not port_text.isdigit() or not port_text.isascii():
-                raise ValueError("the port {!r} is not a number".format(port_text))
+                raise ValueError(f"the port {port_text!r} is not a number")
             port = int(port_text)
             if port > 65535:
-                raise ValueError("the port {} is out of range".format(port))
+                raise ValueError(f"the port {port} is out of range")
     host = _parse_host(host)
     path, query, fragment = remainder, None, None
     if "#" in path:
@@ -212,7 +212,7 @@ def normalise_http_url(value):
         out.append("@")
     out.append(host)
     if port is not None and port != _DEFAULT_PORTS[scheme]:
-        out.append(":{}".format(port))
+        out.append(f":{port}")
     out.append(_normalise_path(path))
     if query is not None:
         out.append("?" + _percent_encode(query, _QUERY_ENCODE))
@@ -238,13 +238,13 @@ class TempoApiUrls:
         try:
             direct = normalise_http_url(direct_url)
         except ValueError as e:
-            raise ValueError("direct_url_{}: {}".format(protocol, e)) from None
+            raise ValueError(f"direct_url_{protocol}: {e}") from None
         ingress = None
         if ingress_url is not None:
             try:
                 ingress = normalise_http_url(ingress_url)
             except ValueError as e:
-                raise ValueError("ingress_url_{}: {}".format(protocol, e)) from None
+                raise ValueError(f"ingress_url_{protocol}: {e}") from None
         return cls(direct, ingress)
 
     def encode(self):
@@ -264,12 +264,11 @@ class TempoApiUrls:
         try:
             value = json.loads(raw)
         except (ValueError, RecursionError) as e:
-            raise InvalidDataError("{} is not JSON: {}".format(key, e)) from None
+            raise InvalidDataError(f"{key} is not JSON: {e}") from None
         if not isinstance(value, dict):
-            raise InvalidDataError("{} is not a JSON object (got {})".format(
-                key, type(value).__name__))
+            raise InvalidDataError(f"{key} is not a JSON object (got {type(value).__name__})")
         if value.get(DIRECT_URL) in (None, ""):
-            raise InvalidDataError("{}.{} is missing (required)".format(key, DIRECT_URL))
+            raise InvalidDataError(f"{key}.{DIRECT_URL} is missing (required)")
         urls = {}
         for name in (DIRECT_URL, INGRESS_URL):
             url = value.get(name)
@@ -279,8 +278,7 @@ class TempoApiUrls:
             try:
                 urls[name] = normalise_http_url(url)
             except ValueError as e:
-                raise InvalidDataError("{}.{} is not a valid http(s) URL: {}".format(
-                    key, name, e)) from None
+                raise InvalidDataError(f"{key}.{name} is not a valid http(s) URL: {e}") from None
         return cls(urls[DIRECT_URL], urls[INGRESS_URL])
 
     def as_dict(self) -> Dict[str, Optional[str]]:
@@ -319,7 +317,7 @@ class TempoApiData:
             return None
         for key in KEYS:
             if not raw[key]:
-                raise InvalidDataError("{} is missing (required)".format(key))
+                raise InvalidDataError(f"{key} is missing (required)")
         return cls(TempoApiUrls.decode(HTTP, raw[HTTP]), TempoApiUrls.decode(GRPC, raw[GRPC]))
 
     @classmethod

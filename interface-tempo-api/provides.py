@@ -70,7 +70,7 @@ class TempoApiProvides(Endpoint):
 
     @property
     def _published_key(self):
-        return "interface.tempo_api.{}.published".format(self.endpoint_name)
+        return f"interface.tempo_api.{self.endpoint_name}.published"
 
     def _sync(self, relations):
         """On the leader, write the remembered data to ``relations``, changed keys only."""

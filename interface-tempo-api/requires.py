@@ -57,24 +57,23 @@ class TempoApiRequires(Endpoint):
         return unitdata.kv()
 
     def _key(self, name):
-        return "interface.tempo_api.{}.{}".format(self.endpoint_name, name)
+        return f"interface.tempo_api.{self.endpoint_name}.{name}"
 
     def _read(self):
         """``(data, reason)`` from the related application: data or a reason it is unusable."""
         related = [r for r in self.relations if r.joined_units]
         if len(related) > 1:
-            names = ", ".join(sorted("{} ({})".format(r.application_name, r.relation_id)
+            names = ", ".join(sorted(f"{r.application_name} ({r.relation_id})"
                                      for r in related))
-            return None, ("{} applications are related ({}); this endpoint takes one "
-                          "(limit: 1)".format(len(related), names))
+            return None, (f"{len(related)} applications are related ({names}); this endpoint takes one "
+                          "(limit: 1)")
         if not related:
             return None, None
         relation = related[0]
         try:
             return TempoApiData.from_databag(relation.received_app_raw), None
         except InvalidDataError as e:
-            return None, "relation {} ({}): {}".format(relation.relation_id,
-                                                        relation.application_name, e)
+            return None, f"relation {relation.relation_id} ({relation.application_name}): {e}"
 
     def _refresh(self):
         """Re-read the relation and set the public flags and stored data to match."""
@@ -83,7 +82,7 @@ class TempoApiRequires(Endpoint):
         encoded = data.as_dict() if data else None
         previous = self._kv.get(self._key("data"))
         if reason and reason != self.invalid_reason:
-            hookenv.log("{}: unusable data: {}".format(self.endpoint_name, reason),
+            hookenv.log(f"{self.endpoint_name}: unusable data: {reason}",
                         level=hookenv.WARNING)
         self._kv.set(self._key("data"), encoded)
         self._kv.set(self._key("invalid"), reason)

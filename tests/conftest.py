@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import shutil
 
 import pytest
 
@@ -30,8 +31,13 @@ def make_unit(tmp_path, charm_dir):
     counter = itertools.count()
 
     def make(unit=f"{APP}/0", charm=None, **kwargs):
-        return Unit(tmp_path / f"unit{next(counter)}", charm or charm_dir,
-                    unit=unit, charm_name=APP, **kwargs)
+        workdir = tmp_path / f"unit{next(counter)}"
+        charm = charm or charm_dir
+        if kwargs.get("runner") == "exec":
+            # A unit has its own copy of the charm, as on a real machine: hooks
+            # write into CHARM_DIR (charmhelpers' persistent config, for one).
+            charm = shutil.copytree(charm, str(workdir / "charm"), symlinks=True)
+        return Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs)
 
     return make
 

@@ -32,7 +32,7 @@ def test_built_charm_contains_the_tempo_api_layer(built_charm):
     hooks = set(os.listdir(os.path.join(built_charm, "hooks")))
     for endpoint in ("tempo-api", "traces-api"):
         for event in ("created", "joined", "changed", "departed", "broken"):
-            assert "{}-relation-{}".format(endpoint, event) in hooks
+            assert f"{endpoint}-relation-{event}" in hooks
     assert os.path.exists(os.path.join(built_charm, "reactive", "demo_tempo_api.py"))
 
 

@@ -284,7 +284,7 @@ def test_provides_rejoined_relation_gets_everything_again(leader):
 
 
 def test_provides_relation_changed_touches_only_its_relation(leader):
-    rids = [leader.relate(EP, "app{}".format(i), units=1) for i in range(3)]
+    rids = [leader.relate(EP, f"app{i}", units=1) for i in range(3)]
     publish(leader, JOBS)
     result = leader.set_remote_app_data(rids[1], {"x": "1"})
     own_reads = [a for a in result.tool_calls("relation-get")

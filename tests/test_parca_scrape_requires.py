@@ -40,7 +40,7 @@ def job(app, units, port="7070", name=None, charm="target"):
     """The job Parca builds for one ``*:port`` job of ``app``; ``units`` is [(name, address)]."""
     return {
         "job_name": "cos_0a1b2c3d_{}{}".format(app, "_" + name if name else ""),
-        "static_configs": [{"targets": ["{}:{}".format(address, port)],
+        "static_configs": [{"targets": [f"{address}:{port}"],
                             "labels": labels(app, unit, charm)} for unit, address in units],
         "relabel_configs": [INSTANCE],
     }
@@ -119,7 +119,7 @@ def test_requires_last_unit_leaving_clears_everything(unit):
     result = unit.remove_unit(rid, "target/0")
     assert result.error is None
     assert not unit.flags & PUBLIC
-    assert unit.kv("interface.parca_scrape.{}.".format(EP)) == {}
+    assert unit.kv(f"interface.parca_scrape.{EP}.") == {}
     assert read(unit)["jobs"] == []
 
 
@@ -152,11 +152,11 @@ def test_requires_two_related_applications_in_relation_order(unit):
 
 
 def test_requires_orders_units_and_relations_by_number(unit):
-    names = ["t0/{}".format(i) for i in (10, 2, 1, 0)]
-    rids = [unit.relate(EP, "t{}".format(i), units=[]) for i in range(11)]
+    names = [f"t0/{i}" for i in (10, 2, 1, 0)]
+    rids = [unit.relate(EP, f"t{i}", units=[]) for i in range(11)]
     unit.edit(lambda s: s["relations"][rids[0].split(":")[1]]["app"].update(app_data("t0")))
     for name in names:
-        unit.add_unit(rids[0], name, unit_data(name, "10.0.0.{}".format(name[3:])))
+        unit.add_unit(rids[0], name, unit_data(name, f"10.0.0.{name[3:]}"))
     unit.set_remote_app_data(rids[10], app_data("t10"))
     unit.add_unit(rids[10], "t10/0", unit_data("t10/0", "10.9.0.1"))
     got = read(unit)["jobs"]
@@ -259,7 +259,7 @@ def test_requires_broken_relation_drops_its_jobs_and_a_rejoin_brings_them_back(u
                       unit_data={"t/0": unit_data("t/0", "10.2.0.1")})
     unit.remove_relation(rid)
     assert read(unit)["jobs"] == [job("keep", [("keep/0", "10.1.0.1")])]
-    assert set(unit.kv("interface.parca_scrape.{}.relation.".format(EP))) == {keep}
+    assert set(unit.kv(f"interface.parca_scrape.{EP}.relation.")) == {keep}
     unit.relate(EP, "t", units=["t/0"], app_data=app_data("t"),
                 unit_data={"t/0": unit_data("t/0", "10.2.0.1")})
     assert [j["job_name"] for j in read(unit)["jobs"]] == ["cos_0a1b2c3d_keep",
@@ -290,9 +290,9 @@ def test_requires_writes_nothing_and_update_status_reads_nothing(unit):
 
 
 def test_requires_relation_changed_rereads_only_its_relation(unit):
-    rids = [unit.relate(EP, "t{}".format(i), units=["t{}/0".format(i)],
-                        app_data=app_data("t{}".format(i)),
-                        unit_data={"t{}/0".format(i): unit_data("t{}/0".format(i), "10.0.0.1")})
+    rids = [unit.relate(EP, f"t{i}", units=[f"t{i}/0"],
+                        app_data=app_data(f"t{i}"),
+                        unit_data={f"t{i}/0": unit_data(f"t{i}/0", "10.0.0.1")})
             for i in range(3)]
     result = unit.set_remote_app_data(rids[1], app_data("t1", jobs=[]))
     app_reads = [a for a in result.tool_calls("relation-get") if "--app" in a]
@@ -305,12 +305,12 @@ def _big_model(unit, relations=50, units_per_relation=20):
     straight into the model (no hooks); returns (relation ids, expected jobs)."""
     rids, expected = [], []
     for r in range(relations):
-        app = "app{}".format(r)
+        app = f"app{r}"
         jobs = [{"job_name": "cpu", "static_configs": [{"targets": ["*:6060"]}]},
                 {"static_configs": [{"targets": ["*:7070", "*:7071"]}]}]
         rid = unit.add_relation(EP, app, app_data=app_data(app, jobs=jobs))
         key = rid.split(":")[1]
-        units = [("{}/{}".format(app, u), "10.{}.{}.{}".format(r, u // 250, u % 250 + 1))
+        units = [(f"{app}/{u}", f"10.{r}.{u // 250}.{u % 250 + 1}")
                  for u in range(units_per_relation)]
 
         def add(state, key=key, units=units):
@@ -324,7 +324,7 @@ def _big_model(unit, relations=50, units_per_relation=20):
         expected.append(job(app, units, port="6060", name="cpu"))
         second = job(app, [], port="7070")
         second["static_configs"] = [
-            {"targets": ["{}:7070".format(a), "{}:7071".format(a)], "labels": labels(app, n)}
+            {"targets": [f"{a}:7070", f"{a}:7071"], "labels": labels(app, n)}
             for n, a in units]
         expected.append(second)
     return rids, expected
@@ -340,7 +340,7 @@ def test_requires_jobs_for_1000_units_across_50_relations_are_correct_and_determ
     def jobs_in_hook(endpoint_from_name):
         seen.append(endpoint_from_name(EP).jobs())
 
-    unit.run_hook("{}-relation-changed".format(EP), rid=rids[0], remote_unit="app0/0",
+    unit.run_hook(f"{EP}-relation-changed", rid=rids[0], remote_unit="app0/0",
                   action=jobs_in_hook)
     assert len(seen[0]) == 100
     assert sum(len(j["static_configs"]) for j in seen[0]) == 2000
@@ -350,7 +350,7 @@ def test_requires_jobs_for_1000_units_across_50_relations_are_correct_and_determ
     key = rids[7].split(":")[1]
     unit.edit(lambda s: s["relations"][key]["units"]["app7/3"].update(
         parca_scrape_unit_address="10.77.0.3"))
-    result = unit.run_hook("{}-relation-changed".format(EP), rid=rids[7], remote_unit="app7/3",
+    result = unit.run_hook(f"{EP}-relation-changed", rid=rids[7], remote_unit="app7/3",
                            action=jobs_in_hook)
     assert [a[a.index("-r") + 1] for a in result.tool_calls("relation-get")
             if "--app" in a] == [rids[7]]

@@ -239,7 +239,7 @@ def test_provides_published_property_returns_what_was_asked(leader):
 
 
 def test_provides_relation_changed_touches_only_its_relation(leader):
-    rids = [leader.relate(EP, "app{}".format(i), units=1) for i in range(3)]
+    rids = [leader.relate(EP, f"app{i}", units=1) for i in range(3)]
     publish(leader, HTTP, GRPC)
     result = leader.set_remote_app_data(rids[1], {"x": "1"})
     own_app_reads = [a for a in result.tool_calls("relation-get") if "--app" in a

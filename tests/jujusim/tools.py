@@ -15,9 +15,20 @@ import json
 import os
 import sys
 
-import yaml
-
 from . import state as st
+
+
+def _yaml():
+    """PyYAML, imported on first use: the executables start Python without site
+    packages (``-S``, for speed) and add them only when a tool needs YAML."""
+    try:
+        import yaml
+    except ImportError:
+        import site
+
+        site.main()
+        import yaml
+    return yaml
 
 TOOLS = (
     "relation-ids", "relation-list", "relation-get", "relation-set",
@@ -86,11 +97,11 @@ def _format(value, fmt):
     if fmt == "json":
         return json.dumps(value) + "\n"
     if fmt == "yaml":
-        return yaml.safe_dump(value)
+        return _yaml().safe_dump(value)
     if isinstance(value, (list, tuple)):
         return "".join(f"{v}\n" for v in value)
     if isinstance(value, dict):
-        return yaml.safe_dump(value) if value else ""
+        return _yaml().safe_dump(value) if value else ""
     if isinstance(value, bool):
         return "True\n" if value else "False\n"
     return f"{value}\n" if value is not None else ""
@@ -182,7 +193,7 @@ def relation_set(state, args, env, stdin=None):
     if "--file" in opts:
         source = opts["--file"]
         text = stdin if source == "-" else open(source).read()
-        loaded = yaml.safe_load(text) or {}
+        loaded = _yaml().safe_load(text) or {}
         if not isinstance(loaded, dict):
             raise ToolError("ERROR expected YAML map of settings", 2)
         settings.update(loaded)
@@ -251,7 +262,7 @@ def _config_defaults(env):
     if not os.path.exists(path):
         return {}
     with open(path) as f:
-        options = (yaml.safe_load(f) or {}).get("options") or {}
+        options = (_yaml().safe_load(f) or {}).get("options") or {}
     return {name: option["default"] for name, option in options.items()
             if isinstance(option, dict) and option.get("default") is not None}
 

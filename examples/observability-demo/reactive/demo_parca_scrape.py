@@ -18,13 +18,13 @@ def offer_profiling_endpoint():
     jobs = [{
         "job_name": "demo",
         # "*:PORT": every unit of this application, at the address it publishes
-        "static_configs": [{"targets": ["*:{}".format(port) for port in ports]}],
+        "static_configs": [{"targets": [f"*:{port}" for port in ports]}],
     }]
     try:
         endpoint.update_scrape_job_spec(jobs)
         endpoint.set_unit_address(hookenv.config("profiling-address") or None)
     except ValueError as e:
-        hookenv.status_set("blocked", "invalid profiling config: {}".format(e))
+        hookenv.status_set("blocked", f"invalid profiling config: {e}")
 # --8<-- [end:parca-scrape-provides]
 
 
@@ -43,5 +43,5 @@ def configure_profiling_targets():
 def report_unusable_profiling_targets():
     """Some related application sent data this charm cannot use (the others still count)."""
     reason = endpoint_from_name("profiling-targets").invalid_reason
-    hookenv.status_set("blocked", "profiling-targets: {}".format(reason))
+    hookenv.status_set("blocked", f"profiling-targets: {reason}")
 # --8<-- [end:parca-scrape-requires]

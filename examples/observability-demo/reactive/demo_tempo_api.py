@@ -20,7 +20,7 @@ def use_traces_api():
     hookenv.log("traces-api: Tempo HTTP API at {} (ingress: {}), gRPC at {} (ingress: {})".format(
         api.http.direct_url, api.http.ingress_url or "none",
         api.grpc.direct_url, api.grpc.ingress_url or "none"))
-    hookenv.status_set("active", "querying traces at {}".format(api.http.direct_url))
+    hookenv.status_set("active", f"querying traces at {api.http.direct_url}")
     clear_flag("traces-api.changed")
 
 
@@ -28,7 +28,7 @@ def use_traces_api():
 def report_unusable_traces_api():
     """The related application sent data this charm cannot use."""
     reason = endpoint_from_name("traces-api").invalid_reason
-    hookenv.status_set("blocked", "traces-api: {}".format(reason))
+    hookenv.status_set("blocked", f"traces-api: {reason}")
 
 
 @when_not("traces-api.available")
@@ -52,5 +52,5 @@ def publish_tempo_api():
             ingress_url_http=hookenv.config("tempo-ingress-url-http") or None,
             ingress_url_grpc=hookenv.config("tempo-ingress-url-grpc") or None)
     except ValueError as e:
-        hookenv.status_set("blocked", "invalid tempo URL config: {}".format(e))
+        hookenv.status_set("blocked", f"invalid tempo URL config: {e}")
 # --8<-- [end:tempo-api-provides]
