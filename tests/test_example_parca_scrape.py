@@ -15,11 +15,6 @@ def logs(results):
     return [message for result in results for _, message in result.logs]
 
 
-def statuses(result):
-    """The ``status-set`` calls of one hook (other layers' handlers set status too)."""
-    return [tuple(args) for args in result.tool_calls("status-set")]
-
-
 def test_example_built_charm_contains_the_layer_without_docs(built_charm):
     layer = os.path.join(built_charm, "hooks", "relations", "parca_scrape")
     assert sorted(f for f in os.listdir(layer) if f.endswith(".py")) == [
@@ -54,8 +49,8 @@ def test_example_offers_its_pprof_ports_to_parca(make_unit, built_charm):
     # a port that is not a number: the handler reports it, the hook does not fail
     result = unit.set_config(**{"profiling-ports": "http"})
     assert result.error is None and result.relation_sets == []
-    blocked = [s for s in statuses(result) if s[0] == "blocked"]
-    assert blocked and "job 0 ('demo')" in blocked[0][1] and "*:http" in blocked[0][1]
+    state, message = unit.status
+    assert state == "blocked" and "job 0 ('demo')" in message and "*:http" in message
 
 
 def test_example_collects_scrape_jobs_from_related_targets(make_unit, built_charm):
@@ -78,7 +73,7 @@ def test_example_collects_scrape_jobs_from_related_targets(make_unit, built_char
     result = unit.set_remote_app_data(rid, {"scrape_jobs": "[{"})
     assert result.error is None
     assert "profiling-targets: 0 scrape jobs, 0 targets: " in logs([result])
-    blocked = [s for s in statuses(result) if s[0] == "blocked"]
-    assert blocked and rid in blocked[0][1] and "scrape_jobs" in blocked[0][1]
+    state, message = unit.status
+    assert state == "blocked" and rid in message and "scrape_jobs" in message
     assert {"profiling-targets.invalid"} <= unit.flags
     assert "profiling-targets.available" not in unit.flags

@@ -16,6 +16,7 @@ patch_reactive()
 # installed (they are, for the real-framework tests); the handlers' hook
 # tool calls must stay mocked here.
 patch_module("charmhelpers.core.hookenv")
+patch_module("charmhelpers.core.unitdata")
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "examples", "observability-demo")
@@ -25,11 +26,12 @@ sys.path.insert(0, EXAMPLE)
 @pytest.fixture(autouse=True)
 def fresh_mocks():
     """Forget flags and calls between tests."""
-    from charmhelpers.core import hookenv
+    from charmhelpers.core import hookenv, unitdata
     from charms import reactive
-    from charms.unit_test import flags
+    from charms.unit_test import MockKV, flags
 
     flags.clear()
     hookenv.reset_mock()
     reactive.reset_mock(return_value=False, side_effect=False)
+    unitdata.kv.return_value = MockKV()
     yield

@@ -3,7 +3,7 @@
 from unittest.mock import MagicMock
 
 import pytest
-from charmhelpers.core import hookenv
+from charmhelpers.core import hookenv, unitdata
 from charms import reactive
 from charms.unit_test import flags
 
@@ -22,15 +22,8 @@ def test_use_metrics_api_reports_the_url_and_clears_changed(endpoint):
     flags.add("metrics-api.changed")
     demo.use_metrics_api()
     reactive.endpoint_from_name.assert_called_with("metrics-api")
-    hookenv.status_set.assert_called_once_with("active", "querying http://mimir/")
+    hookenv.status_set.assert_not_called()  # demo_status sets the status at hook end
     assert "metrics-api.changed" not in flags
-
-
-def test_unusable_metrics_api_blocks_with_the_reason(endpoint):
-    endpoint.invalid_reason = "relation metrics-api:1 (mimir): direct_url is missing (required)"
-    demo.report_unusable_metrics_api()
-    hookenv.status_set.assert_called_once_with(
-        "blocked", "metrics-api: relation metrics-api:1 (mimir): direct_url is missing (required)")
 
 
 def test_publish_does_nothing_without_config(endpoint):
@@ -44,6 +37,7 @@ def test_publish_passes_config_urls(endpoint):
                                   "prometheus-ingress-url": ""}.get
     demo.publish_prometheus_api()
     endpoint.publish.assert_called_once_with("http://demo:9090/", ingress_url=None)
+    assert not unitdata.kv().getrange("demo.problem.")
 
 
 def test_publish_blocks_on_invalid_config(endpoint):
@@ -51,5 +45,5 @@ def test_publish_blocks_on_invalid_config(endpoint):
                                   "prometheus-ingress-url": ""}.get
     endpoint.publish.side_effect = ValueError("direct_url: scheme 'ftp' is not allowed")
     demo.publish_prometheus_api()
-    hookenv.status_set.assert_called_once_with(
-        "blocked", "invalid prometheus URL config: direct_url: scheme 'ftp' is not allowed")
+    assert unitdata.kv().getrange("demo.problem.", strip=True) == {
+        "prometheus-api": "invalid prometheus URL config: direct_url: scheme 'ftp' is not allowed"}

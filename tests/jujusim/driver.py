@@ -306,6 +306,11 @@ class Unit:
             self.state["relations"].items(), key=lambda kv: int(kv[0])) if r["endpoint"] == endpoint]
 
     @property
+    def status(self):
+        """The unit's workload status as ``[state, message]`` (None before any status-set)."""
+        return self.state["status"].get("unit")
+
+    @property
     def calls(self):
         """Every hook tool call so far, in order."""
         with open(self.calls_path) as f:

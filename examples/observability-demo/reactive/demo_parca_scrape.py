@@ -8,6 +8,8 @@ simulated Juju, so the examples cannot rot.
 from charmhelpers.core import hookenv
 from charms.reactive import clear_flag, endpoint_from_name, when
 
+from reactive.demo_status import report_problem
+
 
 # --8<-- [start:parca-scrape-provides]
 @when("profiling-endpoint.joined")
@@ -23,8 +25,9 @@ def offer_profiling_endpoint():
     try:
         endpoint.update_scrape_job_spec(jobs)
         endpoint.set_unit_address(hookenv.config("profiling-address") or None)
+        report_problem("profiling-endpoint")
     except ValueError as e:
-        hookenv.status_set("blocked", f"invalid profiling config: {e}")
+        report_problem("profiling-endpoint", f"invalid profiling config: {e}")
 # --8<-- [end:parca-scrape-provides]
 
 
@@ -37,11 +40,4 @@ def configure_profiling_targets():
     hookenv.log("profiling-targets: {} scrape jobs, {} targets: {}".format(
         len(jobs), targets, ", ".join(job["job_name"] for job in jobs)))
     clear_flag("profiling-targets.changed")
-
-
-@when("profiling-targets.invalid")
-def report_unusable_profiling_targets():
-    """Some related application sent data this charm cannot use (the others still count)."""
-    reason = endpoint_from_name("profiling-targets").invalid_reason
-    hookenv.status_set("blocked", f"profiling-targets: {reason}")
 # --8<-- [end:parca-scrape-requires]

@@ -10,6 +10,8 @@ import os
 from charmhelpers.core import hookenv
 from charms.reactive import clear_flag, endpoint_from_name, set_flag, when, when_not
 
+from reactive.demo_status import report_problem
+
 # --8<-- [start:parca-store-requires]
 AGENT_STORE_CONFIG = "parca-agent-store.yaml"
 
@@ -33,7 +35,6 @@ def send_profiles_to_store():
     hookenv.log("profiling-store: sending profiles to {} (TLS verification {}, bearer token {})"
                 .format(store.address, "off" if store.insecure else "on",
                         "set" if store.bearer_token else "none"))
-    hookenv.status_set("active", f"sending profiles to {store.address}")
     set_flag("demo.sending-profiles")
     clear_flag("profiling-store.changed")
 
@@ -47,13 +48,6 @@ def stop_sending_profiles():
         os.remove(path)
     hookenv.log("profiling-store: no store; stopped sending profiles")
     clear_flag("demo.sending-profiles")
-
-
-@when("profiling-store.invalid")
-def report_unusable_profiling_store():
-    """The related store sent data this charm cannot use."""
-    reason = endpoint_from_name("profiling-store").invalid_reason
-    hookenv.status_set("blocked", f"profiling-store: {reason}")
 # --8<-- [end:parca-store-requires]
 
 
@@ -69,6 +63,7 @@ def publish_parca_store():
             external_url=config["parca-store-external-url"] or None,
             bearer_token=config["parca-store-bearer-token"] or None,
         )
+        report_problem("parca-store-endpoint")
     except ValueError as e:  # the message never contains the token
-        hookenv.status_set("blocked", f"invalid parca-store config: {e}")
+        report_problem("parca-store-endpoint", f"invalid parca-store config: {e}")
 # --8<-- [end:parca-store-provides]

@@ -6,7 +6,9 @@ simulated Juju, so the examples cannot rot.
 """
 
 from charmhelpers.core import hookenv
-from charms.reactive import clear_flag, endpoint_from_name, when, when_not
+from charms.reactive import clear_flag, endpoint_from_name, when
+
+from reactive.demo_status import report_problem
 
 
 # --8<-- [start:prometheus-api-requires]
@@ -16,21 +18,7 @@ def use_metrics_api():
     api = endpoint_from_name("metrics-api").get_data()
     hookenv.log("metrics-api: query API at {} (ingress: {})".format(
         api.direct_url, api.ingress_url or "none"))
-    hookenv.status_set("active", f"querying {api.direct_url}")
     clear_flag("metrics-api.changed")
-
-
-@when("metrics-api.invalid")
-def report_unusable_metrics_api():
-    """The related application sent data this charm cannot use."""
-    reason = endpoint_from_name("metrics-api").invalid_reason
-    hookenv.status_set("blocked", f"metrics-api: {reason}")
-
-
-@when_not("metrics-api.available")
-@when_not("metrics-api.invalid")
-def wait_for_metrics_api():
-    hookenv.status_set("waiting", "waiting for a Prometheus-compatible API on metrics-api")
 # --8<-- [end:prometheus-api-requires]
 
 
@@ -44,6 +32,7 @@ def publish_prometheus_api():
     ingress = hookenv.config("prometheus-ingress-url") or None
     try:
         endpoint_from_name("prometheus-api").publish(direct, ingress_url=ingress)
+        report_problem("prometheus-api")
     except ValueError as e:
-        hookenv.status_set("blocked", f"invalid prometheus URL config: {e}")
+        report_problem("prometheus-api", f"invalid prometheus URL config: {e}")
 # --8<-- [end:prometheus-api-provides]

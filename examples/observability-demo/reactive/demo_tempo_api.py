@@ -7,7 +7,9 @@ simulated Juju, so the examples cannot rot.
 
 # --8<-- [start:tempo-api-imports]
 from charmhelpers.core import hookenv
-from charms.reactive import clear_flag, endpoint_from_name, when, when_not
+from charms.reactive import clear_flag, endpoint_from_name, when
+
+from reactive.demo_status import report_problem
 
 # --8<-- [end:tempo-api-imports]
 
@@ -20,21 +22,7 @@ def use_traces_api():
     hookenv.log("traces-api: Tempo HTTP API at {} (ingress: {}), gRPC at {} (ingress: {})".format(
         api.http.direct_url, api.http.ingress_url or "none",
         api.grpc.direct_url, api.grpc.ingress_url or "none"))
-    hookenv.status_set("active", f"querying traces at {api.http.direct_url}")
     clear_flag("traces-api.changed")
-
-
-@when("traces-api.invalid")
-def report_unusable_traces_api():
-    """The related application sent data this charm cannot use."""
-    reason = endpoint_from_name("traces-api").invalid_reason
-    hookenv.status_set("blocked", f"traces-api: {reason}")
-
-
-@when_not("traces-api.available")
-@when_not("traces-api.invalid")
-def wait_for_traces_api():
-    hookenv.status_set("waiting", "waiting for a Tempo-compatible API on traces-api")
 # --8<-- [end:tempo-api-requires]
 
 
@@ -51,6 +39,7 @@ def publish_tempo_api():
             http, grpc,
             ingress_url_http=hookenv.config("tempo-ingress-url-http") or None,
             ingress_url_grpc=hookenv.config("tempo-ingress-url-grpc") or None)
+        report_problem("tempo-api")
     except ValueError as e:
-        hookenv.status_set("blocked", f"invalid tempo URL config: {e}")
+        report_problem("tempo-api", f"invalid tempo URL config: {e}")
 # --8<-- [end:tempo-api-provides]
