@@ -139,3 +139,19 @@ def test_departing_unit_is_not_listed_but_still_readable(unit):
 def test_unknown_tool_option_is_an_error(unit):
     code, _, err = tools.run(["relation-get", "--bogus"], env=tool_env(unit))
     assert code == 2 and "not defined" in err
+
+
+@pytest.mark.parametrize("old_juju", [False, True])
+def test_broken_relation_is_listed_only_by_juju_before_3_4(make_unit, old_juju):
+    unit = make_unit(lists_broken_relations=old_juju)
+    rid = unit.relate("metrics-api", "mimir", units=1)
+    seen = {}
+
+    def look(_):
+        from charmhelpers.core import hookenv
+        seen["ids"] = hookenv.relation_ids("metrics-api")
+
+    unit.remove_unit(rid, "mimir/0")
+    unit.edit(lambda s: s["relations"][rid.split(":")[1]].update(broken=True))
+    unit.run_hook("metrics-api-relation-broken", rid=rid, action=look)
+    assert seen["ids"] == ([rid] if old_juju else [])

@@ -246,7 +246,8 @@ class Unit:
 
     def __init__(self, workdir, charm_dir, unit="demo/0", charm_name=None, leader=True,
                  runner="inprocess", config=None, address="10.0.0.10", fqdn=None,
-                 model_name="cos", model_uuid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"):
+                 model_name="cos", model_uuid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                 lists_broken_relations=False):
         self.workdir = str(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.charm_dir = str(charm_dir)
@@ -258,6 +259,8 @@ class Unit:
         state = st.new_state(unit, charm_name or unit.split("/")[0], leader=leader,
                              model_name=model_name, model_uuid=model_uuid,
                              address=address, fqdn=fqdn, config=config)
+        # Juju < 3.4 still listed a relation in relation-ids during its -broken hook.
+        state["lists_broken_relations"] = bool(lists_broken_relations)
         st.save(self.state_path, state)
         open(self.calls_path, "w").close()
 
@@ -486,6 +489,7 @@ class Unit:
         for unit in sorted(self.relation(rid)["units"]):
             self.remove_unit(rid, unit, **kw)
         key = self._key(rid)
+        self.edit(lambda state: state["relations"][key].update(broken=True))
         try:
             return self.run_hook("{}-relation-broken".format(self.relation(rid)["endpoint"]),
                                  rid=rid, **kw)

@@ -138,8 +138,12 @@ def _require_leader(state, what):
 def relation_ids(state, args, env):
     opts, pos = _split_options(args, valued=("--format",))
     endpoint = pos[0] if pos else env.get("JUJU_RELATION", "")
-    ids = ["{}:{}".format(r["endpoint"], k) for k, r in sorted(
-        state["relations"].items(), key=lambda kv: int(kv[0])) if r["endpoint"] == endpoint]
+    # Juju 3.4 and later leave a relation being broken out of relation-ids
+    # (older Juju listed it); state["lists_broken_relations"] models the old way.
+    listed = [(k, r) for k, r in state["relations"].items()
+              if r["endpoint"] == endpoint
+              and (not r.get("broken") or state.get("lists_broken_relations"))]
+    ids = ["{}:{}".format(r["endpoint"], k) for k, r in sorted(listed, key=lambda kv: int(kv[0]))]
     return _format(ids, opts.get("--format"))
 
 
