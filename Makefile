@@ -2,6 +2,7 @@
 # make (and PyPI reachable):
 #   make build   environment + the example charm, built offline by charm-build, in build/
 #   make test    environment + the whole test suite (lint, layers, contract, built charm)
+#   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: build test lint unit-example test-pythons clean
+.PHONY: build test lint unit-example test-pythons docs clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,11 @@ build: $(STAMP)
 	$(BIN)/charm-build --layer-index file:///nonexistent/ --ignore-lock-file --no-report \
 		-o $(BUILD_DIR) $(EXAMPLE)
 	@echo "built: $(BUILD_DIR)/observability-demo"
+
+# The API reference of every layer, from its docstrings (tools/refdocs.py, pydoc-markdown).
+# tests/test_docs.py fails when a checked-in file differs from what this writes.
+docs: $(STAMP)
+	$(BIN)/python tools/refdocs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

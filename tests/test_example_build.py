@@ -14,6 +14,8 @@ def test_built_charm_contains_every_layer_without_tests_or_docs(built_charm):
         assert {"__init__.py", "common.py", "provides.py", "requires.py",
                 "interface.yaml"} <= files, name
         assert not files & {"README.md", "docs", "tests"}, name
+        # ... although the layer itself has them: the exclusion is what keeps them out.
+        assert {"README.md", "docs"} <= set(os.listdir(layers[name])), name
 
 
 def test_built_charm_has_a_hook_for_every_relation_event(built_charm):
