@@ -3,6 +3,7 @@
 #   make build   environment + the example charm, built offline by charm-build, in build/
 #   make test    environment + the whole test suite (lint, layers, contract, built charm)
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
+#   make bench   hook-cost benchmark of the layers against the framework (not part of test)
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: build test lint unit-example test-pythons docs clean
+.PHONY: build test lint unit-example test-pythons docs bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,11 @@ unit-example: $(STAMP)
 
 test: lint unit-example
 	$(BIN)/python -m pytest -q
+
+# Hook-cost benchmark (a measurement, not part of test or CI): builds the example charm and
+# its framework-only baseline, writes $(BUILD_DIR)/bench.json and prints the tables.
+bench: $(STAMP)
+	$(BIN)/python tests/hookcost.py --out $(BUILD_DIR)/bench.json
 
 # The suite under every other Python of 3.8, 3.10, 3.11 and 3.12 that pyenv has.
 test-pythons:

@@ -14,8 +14,9 @@ from .common import (
 
 #: Hooks after which the leader re-checks every relation's application data.
 APP_RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
-#: Hooks after which every unit re-checks its own unit data (its address may have changed).
-UNIT_RESYNC_HOOKS = ("config-changed", "update-status", "upgrade-charm")
+#: Hooks after which every unit re-checks its own unit data: Juju fires config-changed when
+#: the unit's addresses change (update-status cannot change them, so it reads nothing).
+UNIT_RESYNC_HOOKS = ("config-changed", "upgrade-charm")
 
 
 class ParcaScrapeProvides(Endpoint):
@@ -32,8 +33,9 @@ class ParcaScrapeProvides(Endpoint):
     The address is the unit's ingress address on each relation (what Juju
     puts in the unit's databag there: reachable by the related application),
     unless the charm sets another with ``set_unit_address``. It is checked
-    again in this endpoint's relation hooks and in config-changed,
-    update-status and upgrade-charm. Unchanged data is never written again.
+    again in this endpoint's relation hooks and in config-changed (which Juju
+    fires when the unit's addresses change) and upgrade-charm; update-status
+    costs nothing. Unchanged data is never written again.
 
     Public flags:
 
@@ -139,7 +141,7 @@ def _resync_after_lifecycle_hook():
     Registered with ``hookenv.atstart`` when charms.reactive imports this
     module, so it runs at the start of every hook, after the framework has
     created the endpoints, and costs nothing outside the resync hooks
-    (in update-status: one ``relation-get`` of the unit's own databag per
+    (in config-changed: one ``relation-get`` of the unit's own databag per
     relation, and a ``relation-set`` only if the address changed).
     """
     hook = hookenv.hook_name()

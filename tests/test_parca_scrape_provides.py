@@ -195,7 +195,7 @@ def test_provides_upgrade_charm_writes_remembered_data(leader):
     assert app_bag(leader, rid) == {"scrape_jobs": JOBS, "scrape_metadata": METADATA}
 
 
-@pytest.mark.parametrize("hook", ["config-changed", "update-status", "upgrade-charm"])
+@pytest.mark.parametrize("hook", ["config-changed", "upgrade-charm"])
 def test_provides_address_change_is_published_in_lifecycle_hooks(leader, hook):
     rid = leader.relate(EP, "parca", units=1)
     publish(leader, JOBS)
@@ -208,6 +208,19 @@ def test_provides_address_change_is_published_in_lifecycle_hooks(leader, hook):
     assert leader.local_unit_data(rid) == dict(UNIT_BAG, parca_scrape_unit_address="10.0.9.9")
     assert len(result.relation_sets) == 1
     assert leader.run_hook(hook).relation_sets == []
+
+
+def test_provides_update_status_reads_nothing_and_leaves_the_address_to_config_changed(leader):
+    """Juju fires config-changed when the unit's addresses change; update-status cannot."""
+    rid = leader.relate(EP, "parca", units=1)
+    publish(leader, JOBS)
+    leader.edit(lambda s: s["relations"][rel_key(rid)]["local_unit"].update(
+        {"ingress-address": "10.0.9.9"}))
+    result = leader.run_hook("update-status")
+    assert result.tool_calls("relation-get") == [] and result.relation_sets == []
+    assert leader.local_unit_data(rid) == UNIT_BAG
+    leader.run_hook("config-changed")
+    assert leader.local_unit_data(rid) == dict(UNIT_BAG, parca_scrape_unit_address="10.0.9.9")
 
 
 def test_provides_address_change_is_published_in_relation_hooks(leader):

@@ -1,0 +1,448 @@
+"""Hook-cost benchmark: what each interface layer costs per hook (``make bench``).
+
+A measurement, not a test: nothing here fails on a number. It builds two
+charms with the real charm-build:
+
+* ``layers``: the example charm (``examples/observability-demo``), and
+* ``baseline``: the same charm, same handlers, same endpoints, built against
+  stand-ins of the four layers whose ``Endpoint`` subclasses are empty
+  (``helpers.stub_layers``): what charms.reactive itself costs.
+
+For each endpoint of the example (four layers, two sides), with 1 to 1,000
+related units spread over 1 to 50 relations (one relation for the ``limit: 1``
+endpoints), it puts the related units into the simulated model, settles the
+charm, then runs one of each hook type (update-status, config-changed,
+relation-changed of one unit on one relation, relation-joined and -departed of
+a new unit on that relation, leader-elected, upgrade-charm) and records the
+hook-tool calls by tool, the ``relation-set`` calls and the wall time of the
+hook. Small sizes run the built hook files (``exec``: every tool call a
+process, as on a unit); all sizes run in-process (the same hooks through
+charms.reactive in this process, tool calls answered without a fork).
+
+It also times ``ParcaScrapeRequires.jobs()`` against the number of units and
+the import of the four layers into a hook.
+
+Writes ``build/bench.json`` (one record per measurement) and prints tables.
+Usage: ``python tests/hookcost.py [--out build/bench.json] [--quick]``.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+
+import helpers
+from jujusim import state as st
+from jujusim.driver import HOSTSHIM_DIR, Unit
+
+APP = "observability-demo"
+CONFIG = {
+    "prometheus-direct-url": "http://demo-0.demo:9009/prometheus",
+    "tempo-direct-url-http": "http://demo-0.demo:3200/",
+    "tempo-direct-url-grpc": "http://demo-0.demo:9096/",
+}
+UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+
+def _scrape_app(app):
+    return {"scrape_metadata": json.dumps({"model": "cos", "model_uuid": UUID, "application": app,
+                                           "unit": app + "/0", "charm_name": app}),
+            "scrape_jobs": json.dumps([{"job_name": "cpu",
+                                        "static_configs": [{"targets": ["*:6060"]}]}])}
+
+
+def _scrape_unit(name, address):
+    return {"parca_scrape_unit_address": address, "parca_scrape_unit_name": name}
+
+
+def _tempo_app(app):
+    return {"http": json.dumps({"direct_url": f"http://{app}:3200/"}),
+            "grpc": json.dumps({"direct_url": f"http://{app}:9096/"})}
+
+
+#: endpoint: (layer, side, takes one relation only, remote app databag, remote unit databag)
+ENDPOINTS = {
+    "prometheus-api": ("prometheus_api", "provides", False, None, None),
+    "metrics-api": ("prometheus_api", "requires", True,
+                    lambda app: {"direct_url": f"http://{app}.cos.svc:8080/prometheus"}, None),
+    "tempo-api": ("tempo_api", "provides", False, None, None),
+    "traces-api": ("tempo_api", "requires", False, _tempo_app, None),
+    "profiling-endpoint": ("parca_scrape", "provides", False, None, None),
+    "profiling-targets": ("parca_scrape", "requires", False, _scrape_app, _scrape_unit),
+    "parca-store-endpoint": ("parca_store", "provides", False, None, None),
+    "profiling-store": ("parca_store", "requires", True,
+                        lambda app: {"remote-store-address": f"{app}:7070",
+                                     "remote-store-insecure": "false"}, None),
+}
+# tempo_api's requirer takes one application too (upstream: one Tempo); the example's
+# metadata does not say limit: 1 for it, but more than one related application is
+# "invalid" there, so it is measured on one relation like the others.
+ONE_RELATION = {ep for ep, spec in ENDPOINTS.items() if spec[2]} | {"traces-api"}
+
+HOOKS = ("update-status", "config-changed", "relation-changed", "relation-joined",
+         "relation-departed", "leader-elected", "upgrade-charm")
+EXEC_SIZES = ((1, 1),)  # every tool call a process: about 2 s a hook on a small machine
+INPROCESS_SIZES = ((1, 1), (10, 1), (10, 5), (100, 1), (100, 10), (1000, 50))
+QUICK_SIZES = ((1, 1), (10, 5))
+JOBS_SIZES = ((1, 1), (10, 5), (100, 10), (1000, 50))
+
+
+# --------------------------------------------------------------------------
+# Building the two charms
+# --------------------------------------------------------------------------
+
+def build_charms(workdir):
+    """``{"layers": path, "baseline": path}``: both built by the real charm-build."""
+    cache = os.path.join(workdir, "cache")
+    stubs = helpers.stub_layers(os.path.join(workdir, "stub-interfaces"))
+    return {
+        "layers": helpers.build_example(os.path.join(workdir, "layers"), cache),
+        "baseline": helpers.build_example(os.path.join(workdir, "baseline"), cache,
+                                          interfaces_dir=stubs),
+    }
+
+
+# --------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------
+
+def spread(units, relations):
+    """How many units each relation gets: ``units`` over ``relations``, as even as possible."""
+    return [units // relations + (1 if r < units % relations else 0) for r in range(relations)]
+
+
+def populate(unit, endpoint, units, relations):
+    """Relate ``endpoint`` to ``relations`` applications with ``units`` units in all, written
+    straight into the model (no hooks); returns the relation ids."""
+    _, _, _, app_data, unit_data = ENDPOINTS[endpoint]
+    rids = []
+    for r, count in enumerate(spread(units, relations)):
+        app = f"remote{r}"
+        rid = unit.add_relation(endpoint, app, app_data=app_data(app) if app_data else None)
+        key = rid.split(":")[1]
+
+        def add(state, key=key, app=app, count=count, r=r):
+            for u in range(count):
+                name, address = f"{app}/{u}", f"10.{r}.{u // 250}.{u % 250 + 1}"
+                bag = st.juju_address_keys(address)
+                if unit_data:
+                    bag.update(unit_data(name, address))
+                state["relations"][key]["units"][name] = bag
+
+        unit.edit(add)
+        rids.append(rid)
+    return rids
+
+
+class TimedUnit(Unit):
+    """A ``Unit`` that also records the wall time of each hook (the runner's run only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.last_seconds = None
+        run = self.runner.run
+
+        def timed(*a, **kw):
+            start = time.perf_counter()
+            try:
+                return run(*a, **kw)
+            finally:
+                self.last_seconds = time.perf_counter() - start
+
+        self.runner.run = timed
+
+
+def new_unit(workdir, charm_dir, runner):
+    if runner == "exec":  # a unit has its own copy of the charm, as on a machine
+        charm_dir = shutil.copytree(charm_dir, os.path.join(workdir, "charm"), symlinks=True)
+    unit = TimedUnit(workdir, charm_dir, unit=f"{APP}/0", charm_name=APP, runner=runner,
+                     config=dict(CONFIG))
+    unit.start()
+    return unit
+
+
+def hook_sequence(unit, endpoint, rids):
+    """Run one hook of each type; yields ``(hook type, HookResult, seconds)``."""
+    rid = rids[0]
+    first = sorted(unit.relation(rid)["units"], key=lambda n: int(n.split("/")[1]))[0]
+    for hook in ("update-status", "config-changed"):
+        yield hook, unit.run_hook(hook), unit.last_seconds
+    key = rid.split(":")[1]
+    unit.edit(lambda s: s["relations"][key]["units"][first].update({"bench-tick": "1"}))
+    yield ("relation-changed", unit.run_hook(f"{endpoint}-relation-changed", rid=rid,
+                                             remote_unit=first), unit.last_seconds)
+    new = f"{unit.relation(rid)['remote_app']}/9999"
+    _, _, _, _, unit_data = ENDPOINTS[endpoint]
+
+    def join(state):
+        bag = st.juju_address_keys("10.250.0.1")
+        if unit_data:
+            bag.update(unit_data(new, "10.250.0.1"))
+        state["relations"][key]["units"][new] = bag
+
+    unit.edit(join)
+    yield ("relation-joined", unit.run_hook(f"{endpoint}-relation-joined", rid=rid,
+                                            remote_unit=new), unit.last_seconds)
+    unit.run_hook(f"{endpoint}-relation-changed", rid=rid, remote_unit=new)
+    yield "relation-departed", unit.remove_unit(rid, new), unit.last_seconds
+    for hook in ("leader-elected", "upgrade-charm"):
+        yield hook, unit.run_hook(hook), unit.last_seconds
+
+
+def measure(charm, charm_dir, runner, endpoint, units, relations, workdir):
+    """The records of one hook sequence on one endpoint at one size."""
+    layer, side = ENDPOINTS[endpoint][:2]
+    unit = new_unit(workdir, charm_dir, runner)
+    rids = populate(unit, endpoint, units, relations)
+    unit.run_hook("upgrade-charm")  # the charm catches up with the model...
+    unit.run_hook("update-status")  # ...and its handlers settle
+    records = []
+    for hook, result, seconds in hook_sequence(unit, endpoint, rids):
+        if result.error:
+            raise RuntimeError(f"{charm} {endpoint} {hook} failed: {result.error}")
+        calls = Counter(c["tool"] for c in result.calls)
+        records.append({
+            "layer": layer, "side": side, "endpoint": endpoint, "charm": charm,
+            "runner": runner, "hook": hook, "relations": relations, "units": units,
+            "calls": dict(sorted(calls.items())), "total_calls": sum(calls.values()),
+            "relation_set": calls.get("relation-set", 0), "seconds": round(seconds, 6),
+        })
+    return records
+
+
+# --------------------------------------------------------------------------
+# jobs() and import time
+# --------------------------------------------------------------------------
+
+def time_jobs(charm_dir, units, relations, workdir, repeat=20):
+    """Median seconds of one ``ParcaScrapeRequires.jobs()`` call, and the jobs' unit count."""
+    unit = new_unit(workdir, charm_dir, "inprocess")
+    populate(unit, "profiling-targets", units, relations)
+    unit.run_hook("upgrade-charm")
+    seen = {}
+
+    def act(endpoint_from_name):
+        endpoint = endpoint_from_name("profiling-targets")
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            jobs = endpoint.jobs()
+            times.append(time.perf_counter() - start)
+        seen["seconds"] = statistics.median(times)
+        seen["unit_configs"] = sum(len(j["static_configs"]) for j in jobs)
+
+    unit.run_hook("update-status", action=act)
+    return seen
+
+
+IMPORT_SCRIPT = """
+import importlib, sys, time
+sys.path[0:0] = [sys.argv[1]]
+import charms.reactive  # noqa: the framework is imported by every hook anyway
+start = time.perf_counter()
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+print(time.perf_counter() - start)
+"""
+
+
+def time_imports(charm_dir, workdir, repeat=9):
+    """Median seconds to import every layer's provides and requires module in a new process:
+    ``(cold, warm)``, compiling the sources (a unit's first hook) and from the bytecode
+    Python caches beside them (every later hook)."""
+    charm_dir = shutil.copytree(charm_dir, workdir, symlinks=True)
+    relations = os.path.join(charm_dir, "hooks", "relations")
+    modules = [f"relations.{name}.{role}" for name in sorted(os.listdir(relations))
+               if os.path.isdir(os.path.join(relations, name)) and not name.startswith("_")
+               for role in ("provides", "requires")]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = HOSTSHIM_DIR
+    argv = [sys.executable, "-c", IMPORT_SCRIPT, os.path.join(charm_dir, "hooks")] + modules
+
+    def once(cached):
+        extra = {} if cached else {"PYTHONDONTWRITEBYTECODE": "1"}
+        out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=charm_dir,
+                             env=dict(env, **extra)).stdout
+        return float(out.strip().splitlines()[-1])
+
+    cold = statistics.median(once(False) for _ in range(repeat))
+    once(True)  # writes the bytecode
+    warm = statistics.median(once(True) for _ in range(repeat))
+    return cold, warm
+
+
+# --------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------
+
+def _index(records):
+    return {(r["charm"], r["runner"], r["endpoint"], r["hook"], r["units"], r["relations"]): r
+            for r in records if r["hook"] in HOOKS}
+
+
+def _extra(layers, base):
+    """Calls by tool the layers charm made beyond the baseline's (a short string)."""
+    tools = sorted(set(layers["calls"]) | set(base["calls"]))
+    parts = []
+    for tool in tools:
+        d = layers["calls"].get(tool, 0) - base["calls"].get(tool, 0)
+        if d:
+            parts.append(f"{tool} {d:+d}")
+    return ", ".join(parts) or "="
+
+
+def calls_table(records, runner):
+    """One row per endpoint and hook type; per size: layers' calls, the baseline's, the
+    difference by tool, and relation-set calls."""
+    idx = _index(records)
+    sizes = sorted({(r["units"], r["relations"]) for r in records
+                    if r["runner"] == runner and r["hook"] in HOOKS})
+    lines = [f"Hook-tool calls per hook, runner {runner}: layers charm / baseline "
+             "(calls beyond the baseline, by tool; rs = relation-set calls)", ""]
+    head = "| layer | side | hook | " + " | ".join(f"{u}u/{r}r" for u, r in sizes) + " |"
+    lines += [head, "|" + "---|" * (3 + len(sizes))]
+    for endpoint, (layer, side, *_rest) in ENDPOINTS.items():
+        for hook in HOOKS:
+            cells = []
+            for units, relations in sizes:
+                lay = idx.get(("layers", runner, endpoint, hook, units, relations))
+                base = idx.get(("baseline", runner, endpoint, hook, units, relations))
+                if not lay or not base:
+                    cells.append("")
+                    continue
+                cell = f"{lay['total_calls']}/{base['total_calls']}"
+                extra = _extra(lay, base)
+                if extra != "=":
+                    cell += f" ({extra})"
+                if lay["relation_set"]:
+                    cell += f" rs={lay['relation_set']}"
+                cells.append(cell)
+            lines.append(f"| {layer} | {side} | {hook} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def time_table(records, runner):
+    """Wall milliseconds per hook at each size: layers charm / baseline."""
+    idx = _index(records)
+    sizes = sorted({(r["units"], r["relations"]) for r in records
+                    if r["runner"] == runner and r["hook"] in HOOKS})
+    lines = [f"Wall time per hook, runner {runner}, ms: layers charm / baseline", ""]
+    lines += ["| layer | side | hook | " + " | ".join(f"{u}u/{r}r" for u, r in sizes) + " |",
+              "|" + "---|" * (3 + len(sizes))]
+    for endpoint, (layer, side, *_rest) in ENDPOINTS.items():
+        for hook in HOOKS:
+            cells = []
+            for units, relations in sizes:
+                lay = idx.get(("layers", runner, endpoint, hook, units, relations))
+                base = idx.get(("baseline", runner, endpoint, hook, units, relations))
+                cells.append(f"{lay['seconds'] * 1000:.0f}/{base['seconds'] * 1000:.0f}"
+                             if lay and base else "")
+            lines.append(f"| {layer} | {side} | {hook} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def other_table(records):
+    lines = ["ParcaScrapeRequires.jobs() (median of 20 calls) and layer import time", "",
+             "| measurement | units | relations | unit configs | ms |", "|---|---|---|---|---|"]
+    for r in records:
+        if r["hook"] == "jobs()":
+            lines.append(f"| jobs() | {r['units']} | {r['relations']} | {r['unit_configs']} | "
+                         f"{r['seconds'] * 1000:.3f} |")
+    for r in records:
+        if r["hook"].startswith("import"):
+            lines.append(f"| {r['hook']} of all four layers, {r['charm']} charm | | | | "
+                         f"{r['seconds'] * 1000:.1f} |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+def run(out, quick=False, workdir=None, runners=("exec", "inprocess")):
+    records = []
+    own = workdir is None
+    workdir = workdir or tempfile.mkdtemp(prefix="hookcost-")
+    try:
+        charms = build_charms(os.path.join(workdir, "charms"))
+        plans = [("exec", EXEC_SIZES),
+                 ("inprocess", QUICK_SIZES if quick else INPROCESS_SIZES)]
+        n = 0
+        for runner, sizes in plans:
+            if runner not in runners:
+                continue
+            for endpoint in ENDPOINTS:
+                done = set()
+                for units, relations in sizes:
+                    if endpoint in ONE_RELATION:
+                        relations = 1
+                    if (units, relations) in done:
+                        continue
+                    done.add((units, relations))
+                    for charm, charm_dir in charms.items():
+                        n += 1
+                        started = time.perf_counter()
+                        records += measure(charm, charm_dir, runner, endpoint, units, relations,
+                                           os.path.join(workdir, f"run{n}"))
+                        _save(out, records)
+                        print(f"  {runner:9} {charm:8} {endpoint:20} {units:4}u/{relations:2}r "
+                              f"{time.perf_counter() - started:6.1f}s", file=sys.stderr)
+        for units, relations in (QUICK_SIZES if quick else JOBS_SIZES):
+            n += 1
+            seen = time_jobs(charms["layers"], units, relations, os.path.join(workdir, f"run{n}"))
+            records.append({"layer": "parca_scrape", "side": "requires", "charm": "layers",
+                            "runner": "inprocess", "hook": "jobs()", "relations": relations,
+                            "units": units, "calls": {}, "unit_configs": seen["unit_configs"],
+                            "seconds": seen["seconds"]})
+        for charm, charm_dir in charms.items():
+            cold, warm = time_imports(charm_dir, os.path.join(workdir, f"import-{charm}"))
+            for label, seconds in (("import (compiling)", cold), ("import (cached bytecode)", warm)):
+                records.append({"layer": "all", "side": "both", "charm": charm,
+                                "runner": "subprocess", "hook": label, "relations": 0,
+                                "units": 0, "calls": {}, "seconds": seconds})
+    finally:
+        if own:
+            shutil.rmtree(workdir, ignore_errors=True)
+    _save(out, records)
+    return records
+
+
+def _save(out, records):
+    """Write the records so far (a long run that stops still leaves its measurements)."""
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(records, f, indent=1)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=os.path.join(helpers.ROOT, "build", "bench.json"))
+    parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    parser.add_argument("--runner", action="append", choices=("exec", "inprocess"),
+                        help="only this runner (repeatable; default: both)")
+    parser.add_argument("--tables-from", metavar="JSON",
+                        help="print the tables of an earlier run instead of measuring")
+    args = parser.parse_args(argv)
+    if args.tables_from:
+        with open(args.tables_from) as f:
+            records = json.load(f)
+    else:
+        records = run(args.out, quick=args.quick, runners=args.runner or ("exec", "inprocess"))
+        print(f"wrote {args.out} ({len(records)} records)", file=sys.stderr)
+    runners = [r for r in ("exec", "inprocess")
+               if any(x["runner"] == r and x["hook"] in HOOKS for x in records)]
+    for runner in runners:
+        print(calls_table(records, runner) + "\n")
+    for runner in runners:
+        print(time_table(records, runner) + "\n")
+    print(other_table(records))
+
+
+if __name__ == "__main__":
+    main()

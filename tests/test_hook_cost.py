@@ -1,0 +1,139 @@
+"""Hook cost against the framework's own: the call-count guarantees of the four layers.
+
+The baseline is the same charm with every layer replaced by an empty ``Endpoint``
+subclass on the same endpoints (``helpers.stub_layers``): what charms.reactive
+costs by itself. Both charms have no handlers; the layers' charm publishes
+through the layers' API once, then both run the same hooks on the same model
+(``make bench`` measures the same thing at larger sizes, with the example's
+handlers).
+"""
+
+from collections import Counter
+
+import pytest
+
+import helpers
+from hookcost import ENDPOINTS, ONE_RELATION, populate
+
+#: What a charm asks each provides side to publish (in the layers' charm only).
+PUBLISH = {
+    "prometheus-api": lambda e: e.publish("http://demo-0.demo:9009/prometheus"),
+    "tempo-api": lambda e: e.publish("http://demo-0.demo:3200/", "http://demo-0.demo:9096/"),
+    "profiling-endpoint": lambda e: e.update_scrape_job_spec(None),
+    "parca-store-endpoint": lambda e: e.publish(bearer_token="s3cret-token"),
+}
+#: Provides sides whose published data holds the unit's address: config-changed, the hook
+#: Juju fires when the unit's addresses change, reads the unit's own databags there.
+ADDRESS_IN_DATA = ("profiling-endpoint", "parca-store-endpoint")
+RELATIONS = 3
+
+
+@pytest.fixture(scope="module")
+def charms(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hookcost")
+    stubs = helpers.stub_layers(str(base / "stubs"))
+    return {"layers": helpers.assemble_charm(str(base / "layers" / "demo")),
+            "baseline": helpers.assemble_charm(str(base / "baseline" / "demo"),
+                                               layers_root=stubs)}
+
+
+def settled_unit(make_unit, charm_dir, endpoint, units_per_relation, publish):
+    """A leader related on ``endpoint`` (three relations, or one for one-application
+    endpoints), its layers caught up with the model; returns ``(unit, relation ids)``."""
+    unit = make_unit(charm=charm_dir)
+    unit.start()
+    relations = 1 if endpoint in ONE_RELATION else RELATIONS
+    rids = populate(unit, endpoint, units_per_relation * relations, relations)
+    action = PUBLISH.get(endpoint) if publish else None
+    unit.run_hook("upgrade-charm",
+                  action=(lambda e: action(e(endpoint))) if action else None)
+    unit.run_hook("update-status")
+    return unit, rids
+
+
+def calls(result):
+    """The hook's tool calls as a multiset of ``(tool, args)``; log lines count as calls,
+    whatever they say (the framework's trace lists the flags set, the layers' among them)."""
+    return Counter((c["tool"], () if c["tool"] == "juju-log" else tuple(c["args"]))
+                   for c in result.calls)
+
+
+def extra_calls(make_unit, charms, endpoint, run, units_per_relation=2):
+    """``(calls the layers' charm made beyond the baseline's, layers' result, relation ids)``
+    for the hook ``run(unit, rids)`` runs, on the same model."""
+    results = {}
+    for name, charm_dir in charms.items():
+        unit, rids = settled_unit(make_unit, charm_dir, endpoint, units_per_relation,
+                                  publish=name == "layers")
+        results[name] = run(unit, rids)
+        assert results[name].error is None
+    return calls(results["layers"]) - calls(results["baseline"]), results["layers"], rids
+
+
+def own_bag_read(args, rids, unit_name, app_name):
+    """Whether ``relation-get`` ``args`` read this unit's own unit or application databag."""
+    return args[-1] in (unit_name, app_name) and args[args.index("-r") + 1] in rids
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_update_status_costs_no_call_beyond_the_framework(make_unit, charms, endpoint):
+    extra, result, _ = extra_calls(make_unit, charms, endpoint,
+                                   lambda unit, rids: unit.run_hook("update-status"))
+    assert extra == Counter()
+    assert result.tool_calls("relation-get") == [] and result.relation_sets == []
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e not in ADDRESS_IN_DATA])
+def test_config_changed_costs_no_call_beyond_the_framework(make_unit, charms, endpoint):
+    extra, result, _ = extra_calls(make_unit, charms, endpoint,
+                                   lambda unit, rids: unit.run_hook("config-changed"))
+    assert extra == Counter()
+    assert result.tool_calls("relation-get") == [] and result.relation_sets == []
+
+
+@pytest.mark.parametrize("endpoint", ADDRESS_IN_DATA)
+def test_config_changed_rechecks_the_address_with_own_databag_reads_only(make_unit, charms,
+                                                                         endpoint):
+    def run(unit, rids):
+        run.unit = unit
+        return unit.run_hook("config-changed")
+
+    extra, result, rids = extra_calls(make_unit, charms, endpoint, run)
+    unit = run.unit
+    assert result.relation_sets == []
+    for (tool, args), count in extra.items():
+        assert tool in ("relation-get", "is-leader"), (tool, args)
+        if tool == "relation-get":
+            assert own_bag_read(args, rids, unit.name, unit.app) and count == 1, args
+    # at most the unit's databag and (leader) the application databag, once per relation
+    assert sum(n for (tool, _), n in extra.items() if tool == "relation-get") <= 2 * len(rids)
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_relation_changed_reads_only_its_relation_and_writes_nothing(make_unit, charms,
+                                                                     endpoint):
+    def run(unit, rids):
+        rid = rids[len(rids) // 2]
+        run.rid = rid
+        first = sorted(unit.relation(rid)["units"])[0]
+        return unit.set_remote_unit_data(rid, first, {"unrelated": "1"})
+
+    extra, result, rids = extra_calls(make_unit, charms, endpoint, run)
+    assert result.relation_sets == []
+    for tool, args in extra:
+        assert tool in ("relation-get", "is-leader"), (tool, args)
+        if tool == "relation-get":
+            assert args[args.index("-r") + 1] == run.rid, args
+
+
+@pytest.mark.parametrize("endpoint", ["profiling-targets", "profiling-endpoint",
+                                      "metrics-api", "parca-store-endpoint"])
+def test_relation_changed_cost_beyond_the_framework_does_not_grow_with_units(
+        make_unit, charms, endpoint):
+    def run(unit, rids):
+        first = sorted(unit.relation(rids[0])["units"])[0]
+        return unit.set_remote_unit_data(rids[0], first, {"unrelated": "1"})
+
+    small, _, _ = extra_calls(make_unit, charms, endpoint, run, units_per_relation=1)
+    large, _, _ = extra_calls(make_unit, charms, endpoint, run, units_per_relation=6)
+    assert sum(large.values()) == sum(small.values())
