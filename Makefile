@@ -42,11 +42,13 @@ test: lint unit-example
 
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
 # requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
-# failures, seed. FUZZ_SEED=N repeats a run; the table is also written to build/fuzz.txt.
+# failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
+# look); the table is also written to build/fuzz.txt.
+FUZZ_EXAMPLES ?= 10000
 FUZZ_SEED ?= $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
 fuzz: $(STAMP)
 	mkdir -p $(BUILD_DIR)
-	env -u PYTHONDONTWRITEBYTECODE FUZZ_TABLE=$(BUILD_DIR)/fuzz.txt \
+	env -u PYTHONDONTWRITEBYTECODE FUZZ_TABLE=$(BUILD_DIR)/fuzz.txt FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 	$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
 		--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED)
 

@@ -15,10 +15,11 @@ APP = "observability-demo"
 
 # Hypothesis profiles of the fuzz tests (test_robustness_fuzz.py): "ci", the default, for
 # make test (a fixed, small number of examples, the same ones every run); "fuzz" for
-# make fuzz (--hypothesis-profile=fuzz: at least 10,000 per requires side).
+# make fuzz (--hypothesis-profile=fuzz: 10,000 per requires side unless FUZZ_EXAMPLES says).
 settings.register_profile("ci", max_examples=25, derandomize=True, database=None,
                           print_blob=True)
-settings.register_profile("fuzz", max_examples=10_000, database=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES") or 10_000),
+                          database=None, print_blob=True)
 settings.load_profile("ci")
 
 

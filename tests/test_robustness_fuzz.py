@@ -299,6 +299,7 @@ def _check_scrape_jobs(jobs, expected):
 def _provide(related, call):
     """Run ``call(endpoint)`` in a hook on the leader; returns (result, error, app bag, unit bag)."""
     caught = {}
+    related.next()
     before = related.unit.local_app_data(related.rid), related.unit.local_unit_data(related.rid)
 
     def act(endpoint_from_name):
@@ -307,7 +308,6 @@ def _provide(related, call):
         except ValueError as e:
             caught["error"] = e
 
-    related.next()
     result = related.unit.run_hook("update-status", action=act, check=False)
     assert result.error is None, result.error
     app, unit_bag = related.unit.local_app_data(related.rid), related.unit.local_unit_data(related.rid)
