@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: build test lint unit-example test-pythons docs bench clean
+.PHONY: build test lint unit-example test-pythons docs bench fuzz clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,18 @@ test: lint unit-example
 # its framework-only baseline, writes $(BUILD_DIR)/bench.json and prints the tables.
 bench: $(STAMP)
 	$(BIN)/python tests/hookcost.py --out $(BUILD_DIR)/bench.json
+
+# Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
+# requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
+# failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
+# look); the table is also written to build/fuzz.txt.
+FUZZ_EXAMPLES ?= 10000
+FUZZ_SEED ?= $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
+fuzz: $(STAMP)
+	mkdir -p $(BUILD_DIR)
+	env -u PYTHONDONTWRITEBYTECODE FUZZ_TABLE=$(BUILD_DIR)/fuzz.txt FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
+		--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED)
 
 # The suite under every other Python of 3.8, 3.10, 3.11 and 3.12 that pyenv has.
 test-pythons:

@@ -138,8 +138,8 @@ def sanitise_job(index, job):
         if key != "static_configs" and key in job:
             out[key] = copy.deepcopy(job[key])
     try:
-        json.dumps(out)
-    except (TypeError, ValueError) as e:
+        json.dumps(out, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as e:
         raise ValueError(f"{label}: cannot be encoded as JSON: {e}") from None
     return out
 
@@ -193,14 +193,26 @@ def unit_databag(address, unit_name):
 # Consumer side: a relation's data into scrape jobs
 # --------------------------------------------------------------------------
 
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _loads(key, raw):
+    """Strict JSON (no ``NaN`` or ``Infinity``, which Parca cannot read); ``InvalidDataError``
+    names ``key`` when ``raw`` is not JSON or is nested too deeply to decode."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise InvalidDataError(f"{key} is nested too deeply") from None
+    except ValueError:
+        raise InvalidDataError(f"{key} is not valid JSON") from None
+
+
 def decode_metadata(raw):
     """``scrape_metadata`` as a dict, or None when absent; ``InvalidDataError`` when unusable."""
     if not raw:
         return None
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise InvalidDataError(f"{SCRAPE_METADATA} is not valid JSON") from None
+    data = _loads(SCRAPE_METADATA, raw)
     if not isinstance(data, dict):
         raise InvalidDataError(f"{SCRAPE_METADATA} is not a JSON object")
     for key in ("model", "model_uuid", "application"):
@@ -217,10 +229,7 @@ def decode_metadata(raw):
 
 def decode_jobs(raw):
     """``scrape_jobs`` as a list of job objects; ``InvalidDataError`` names what is wrong."""
-    try:
-        jobs = json.loads(raw)
-    except ValueError:
-        raise InvalidDataError(f"{SCRAPE_JOBS} is not valid JSON") from None
+    jobs = _loads(SCRAPE_JOBS, raw)
     if not isinstance(jobs, list):
         raise InvalidDataError(f"{SCRAPE_JOBS} is not a JSON list")
     for index, job in enumerate(jobs):
@@ -323,4 +332,7 @@ def relation_jobs(app_bag, unit_bags):
         return jobs
     units = [u for u in (unit_address(name, bag) for name, bag in unit_bags.items()) if u]
     units.sort(key=lambda u: unit_sort_key(u[0]))
-    return [_labeled_job(i, job, metadata, units) for i, job in enumerate(jobs)]
+    try:
+        return [_labeled_job(i, job, metadata, units) for i, job in enumerate(jobs)]
+    except RecursionError:  # copying a job takes more stack than decoding it did
+        raise InvalidDataError(f"{SCRAPE_JOBS} is nested too deeply") from None

@@ -5,11 +5,22 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
 
 import helpers
 from jujusim.driver import Unit
+from leakcheck import LeakWatch
 
 APP = "observability-demo"
+
+# Hypothesis profiles of the fuzz tests (test_robustness_fuzz.py): "ci", the default, for
+# make test (a fixed, small number of examples, the same ones every run); "fuzz" for
+# make fuzz (--hypothesis-profile=fuzz: 10,000 per requires side unless FUZZ_EXAMPLES says).
+settings.register_profile("ci", max_examples=25, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES") or 10_000),
+                          database=None, print_blob=True)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +36,26 @@ def built_charm(tmp_path_factory):
     return helpers.build_example(str(out / "out"), str(out / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def no_secret_leaks(monkeypatch):
+    """After every test: no unit made by ``make_unit`` showed a secret it held.
+
+    Bearer tokens and URL passwords that were ever in a unit's databags,
+    config or remembered publications (or that the test declared with
+    ``no_secret_leaks.add``) must not appear in any of its ``juju-log`` or
+    ``status-set`` arguments or hook error texts. See ``leakcheck.py``.
+    """
+    watch = LeakWatch()
+    watch.patch(monkeypatch)
+    yield watch
+    found = [(unit.name, where, secret) for unit in watch.units for where, secret in watch.leaks(unit)]
+    assert not found, f"secrets shown in logs, status or errors: {found}"
+
+
 @pytest.fixture
-def make_unit(tmp_path, charm_dir):
-    """Factory of local units (each with its own state file and unit database)."""
+def make_unit(tmp_path, charm_dir, no_secret_leaks):
+    """Factory of local units (each with its own state file and unit database), each
+    watched for secrets it shows (``no_secret_leaks``)."""
     counter = itertools.count()
 
     def make(unit=f"{APP}/0", charm=None, **kwargs):
@@ -37,7 +65,7 @@ def make_unit(tmp_path, charm_dir):
             # A unit has its own copy of the charm, as on a real machine: hooks
             # write into CHARM_DIR (charmhelpers' persistent config, for one).
             charm = shutil.copytree(charm, str(workdir / "charm"), symlinks=True)
-        return Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs)
+        return no_secret_leaks.watch(Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs))
 
     return make
 

@@ -1,0 +1,51 @@
+"""Counts of the fuzz tests, and the table ``make fuzz`` prints.
+
+``counted(layer, side)`` wraps one example of a property: it counts the
+example and, when an assertion or an exception escapes it, a failure
+(Hypothesis replays failing examples while it shrinks them, and those
+replays count too). Loaded as a pytest plugin (``-p fuzz_report``), this
+module prints the table at the end of the run: layer, side, examples tried,
+failures and the Hypothesis seed.
+"""
+
+import contextlib
+import os
+
+#: {(layer, side): {"tried": n, "failures": n}}
+FUZZ_STATS = {}
+
+
+@contextlib.contextmanager
+def counted(layer, side):
+    """Count one example of the ``layer``/``side`` property and whether it failed."""
+    stats = FUZZ_STATS.setdefault((layer, side), {"tried": 0, "failures": 0})
+    stats["tried"] += 1
+    try:
+        yield
+    except BaseException:
+        stats["failures"] += 1
+        raise
+
+
+def table(seed):
+    """The table as text lines, in layer then side order."""
+    rows = [("layer", "side", "examples tried", "failures", "seed")]
+    for (layer, side), stats in sorted(FUZZ_STATS.items(), key=lambda kv: (kv[0][0], kv[0][1] != "requires")):
+        rows.append((layer, side, f"{stats['tried']:,}", str(stats["failures"]), str(seed)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not FUZZ_STATS:
+        return
+    seed = config.getoption("hypothesis_seed", None) or "random (see failures)"
+    terminalreporter.section("fuzz")
+    for line in table(seed):
+        terminalreporter.write_line(line)
+    path = os.environ.get("FUZZ_TABLE")
+    if path:
+        with open(path, "w") as f:
+            f.write("\n".join(table(seed)) + "\n")
