@@ -134,10 +134,11 @@ def sanitise_job(index, job):
     out = {"static_configs": [
         _sanitise_static_config(f"{label}, static_configs[{i}]", sc)
         for i, sc in enumerate(static_configs)]}
-    for key in ALLOWED_JOB_KEYS:
-        if key != "static_configs" and key in job:
-            out[key] = copy.deepcopy(job[key])
     try:
+        for key in ALLOWED_JOB_KEYS:
+            if key != "static_configs" and key in job:
+                # a copy through JSON: what is published, and no RecursionError escapes
+                out[key] = json.loads(json.dumps(job[key], allow_nan=False))
         json.dumps(out, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as e:
         raise ValueError(f"{label}: cannot be encoded as JSON: {e}") from None

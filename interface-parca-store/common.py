@@ -94,6 +94,8 @@ class ParcaStorePublication:
         if external_url is not None and not isinstance(external_url, str):
             raise ValueError("external_url must be a string or None, got "
                              f"{type(external_url).__name__}")
+        if external_url and not external_url.strip():
+            raise ValueError("external_url is blank: give the store's host:port, or None")
         if bearer_token is not None and not isinstance(bearer_token, str):
             raise ValueError("bearer_token must be a string or None, got "
                              f"{type(bearer_token).__name__}")

@@ -111,6 +111,18 @@ def test_provides_changed_jobs_rewrite_only_scrape_jobs(leader):
     assert app_bag(leader, rid)["scrape_metadata"] == METADATA
 
 
+def _deeply_nested(depth=5000):
+    """A JSON-able object nested deeper than Python's recursion limit."""
+    top = current = {}
+    for _ in range(depth):
+        current["x"] = {}
+        current = current["x"]
+    return top
+
+
+DEEP = _deeply_nested()
+
+
 @pytest.mark.parametrize("jobs,message", [
     ("*:80", "jobs: expected a list"),
     ({"static_configs": []}, "jobs: expected a list"),
@@ -126,6 +138,8 @@ def test_provides_changed_jobs_rewrite_only_scrape_jobs(leader):
     ([{"static_configs": {"targets": ["*:80"]}}], "'static_configs' must be a list"),
     ([{"static_configs": [{"targets": ["*:80"], "labels": {"k": 1}}]}], "'labels'"),
     ([{"job_name": 3}], "'job_name' must be a string"),
+    ([{"profiling_config": DEEP}], "job 0: cannot be encoded as JSON"),
+    ([{"tls_config": {"ca": float("nan")}}], "job 0: cannot be encoded as JSON"),
 ])
 def test_provides_malformed_jobs_raise_value_error_naming_the_job(leader, jobs, message):
     rid = leader.relate(EP, "parca", units=1)

@@ -153,6 +153,7 @@ def test_provides_dropping_the_token_removes_the_key(leader):
     ({"insecure": "false"}, "insecure"),
     ({"insecure": 1}, "insecure"),
     ({"external_url": 443}, "external_url"),
+    ({"external_url": "  \t"}, "external_url"),
     ({"bearer_token": TOKEN.encode()}, "bearer_token"),
 ])
 def test_provides_bad_argument_raises_value_error_naming_it(leader, kwargs, argument):
