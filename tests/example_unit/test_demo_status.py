@@ -46,3 +46,13 @@ def test_a_forgotten_problem_no_longer_blocks(endpoints):
     demo_status.report_problem("tempo-api")
     demo_status.set_unit_status()
     hookenv.status_set.assert_called_once_with("active", "ready; nothing related yet")
+
+
+def test_urls_are_shown_without_credentials(endpoints):
+    assert demo_status.without_credentials("http://user:pw@mimir:8080/a@b") == "http://mimir:8080/a@b"
+    assert demo_status.without_credentials("https://mimir/") == "https://mimir/"
+    assert demo_status.without_credentials(None) is None
+    endpoints["metrics-api"].get_data.return_value.direct_url = "http://u:secret@mimir/"
+    flags.add("metrics-api.available")
+    demo_status.set_unit_status()
+    hookenv.status_set.assert_called_once_with("active", "querying http://mimir/")

@@ -8,7 +8,7 @@ simulated Juju, so the examples cannot rot.
 from charmhelpers.core import hookenv
 from charms.reactive import clear_flag, endpoint_from_name, when
 
-from reactive.demo_status import report_problem
+from reactive.demo_status import report_problem, without_credentials
 
 
 # --8<-- [start:prometheus-api-requires]
@@ -17,7 +17,7 @@ def use_metrics_api():
     """Point the workload at the related Prometheus-compatible API."""
     api = endpoint_from_name("metrics-api").get_data()
     hookenv.log("metrics-api: query API at {} (ingress: {})".format(
-        api.direct_url, api.ingress_url or "none"))
+        without_credentials(api.direct_url), without_credentials(api.ingress_url) or "none"))
     clear_flag("metrics-api.changed")
 # --8<-- [end:prometheus-api-requires]
 

@@ -23,13 +23,24 @@ def report_problem(source, message=None):
         unitdata.kv().unset(key)
 
 
+def without_credentials(url):
+    """``url`` without a ``user:password@`` part, for log lines and status messages."""
+    scheme, sep, rest = (url or "").partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
+
+
 def _in_use():
     """What the charm uses right now, one phrase per available requires endpoint."""
     phrases = []
     if is_flag_set("metrics-api.available"):
-        phrases.append(f"querying {endpoint_from_name('metrics-api').get_data().direct_url}")
+        api = endpoint_from_name("metrics-api").get_data()
+        phrases.append(f"querying {without_credentials(api.direct_url)}")
     if is_flag_set("traces-api.available"):
-        phrases.append(f"traces at {endpoint_from_name('traces-api').get_data().http.direct_url}")
+        api = endpoint_from_name("traces-api").get_data()
+        phrases.append(f"traces at {without_credentials(api.http.direct_url)}")
     if is_flag_set("profiling-store.available"):
         phrases.append(f"sending profiles to {endpoint_from_name('profiling-store').address}")
     if is_flag_set("profiling-targets.available"):

@@ -9,7 +9,7 @@ simulated Juju, so the examples cannot rot.
 from charmhelpers.core import hookenv
 from charms.reactive import clear_flag, endpoint_from_name, when
 
-from reactive.demo_status import report_problem
+from reactive.demo_status import report_problem, without_credentials
 
 # --8<-- [end:tempo-api-imports]
 
@@ -20,8 +20,8 @@ def use_traces_api():
     """Point the workload at the related Tempo-compatible query API."""
     api = endpoint_from_name("traces-api").get_data()
     hookenv.log("traces-api: Tempo HTTP API at {} (ingress: {}), gRPC at {} (ingress: {})".format(
-        api.http.direct_url, api.http.ingress_url or "none",
-        api.grpc.direct_url, api.grpc.ingress_url or "none"))
+        without_credentials(api.http.direct_url), without_credentials(api.http.ingress_url) or "none",
+        without_credentials(api.grpc.direct_url), without_credentials(api.grpc.ingress_url) or "none"))
     clear_flag("traces-api.changed")
 # --8<-- [end:tempo-api-requires]
 
