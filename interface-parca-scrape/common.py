@@ -41,9 +41,9 @@ INSTANCE_RELABEL = {
     "regex": "(.*)",
 }
 
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
-_PORT_RE = re.compile(r"^[0-9]{1,5}$")
-_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+)$")
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
+_PORT_RE = re.compile(r"^[0-9]{1,5}\Z")
+_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+)\Z")
 
 
 class InvalidDataError(ValueError):
@@ -84,13 +84,13 @@ def target_host(address):
 def unit_sort_key(unit_name):
     """Order units by application, then unit number (``app/2`` before ``app/10``)."""
     app, _, number = unit_name.rpartition("/")
-    return (app, int(number), "") if number.isdigit() else (app, -1, number)
+    return (app, int(number), "") if number.isascii() and number.isdigit() else (app, -1, number)
 
 
 def relation_sort_key(relation_id):
     """Order relation ids by their number (``x:2`` before ``x:10``)."""
     _, _, number = relation_id.rpartition(":")
-    return (int(number), relation_id) if number.isdigit() else (-1, relation_id)
+    return (int(number), relation_id) if number.isascii() and number.isdigit() else (-1, relation_id)
 
 
 # --------------------------------------------------------------------------
@@ -172,6 +172,8 @@ def check_unit_address(address):
 
 
 def _is_ipv6(text):
+    if "%" in text:  # a scope id: Python 3.9+ accepts it, 3.8 does not; neither does Parca
+        return False
     try:
         ipaddress.IPv6Address(text)
     except ValueError:

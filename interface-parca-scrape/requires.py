@@ -29,8 +29,9 @@ class ParcaScrapeRequires(Endpoint):
     * ``{endpoint_name}.available``: there is at least one scrape job.
       Set and cleared by this layer.
     * ``{endpoint_name}.changed``: the jobs differ from what they were in the
-      previous hook that read them (set also when they first appear or all
-      go away). Set by this layer; **cleared by the charm** once handled.
+      previous hook that read them (set also when they first appear, and when
+      they all go away while a relation remains). Set by this layer;
+      **cleared by the charm** once handled.
     * ``{endpoint_name}.invalid``: at least one related application sent
       data that cannot be used; ``invalid_reasons`` says why. Set and
       cleared by this layer.
@@ -60,7 +61,8 @@ class ParcaScrapeRequires(Endpoint):
     # -- framework hooks ------------------------------------------------------
 
     def manage_flags(self):
-        """Runs in this endpoint's relation hooks (and the first hook of a unit): re-read the data.
+        """Called by charms.reactive in this endpoint's relation hooks, and in every hook while
+        the endpoint has no joined unit: re-read the data.
 
         In a relation hook only that relation is read again (and any relation
         never read before); elsewhere every relation is.

@@ -48,7 +48,8 @@ def local_fqdn():
 def host_port(host, port):
     """``host:port``, with an IPv6 host in brackets so the port stays unambiguous."""
     try:
-        if isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address):
+        # without a scope id: Python 3.9+ parses "fe80::1%eth0", 3.8 does not
+        if isinstance(ipaddress.ip_address(host.split("%", 1)[0]), ipaddress.IPv6Address):
             return f"[{host}]:{port}"
     except ValueError:
         pass

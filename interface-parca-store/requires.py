@@ -25,8 +25,9 @@ class ParcaStoreRequires(Endpoint):
       the store's units depart or the relation is broken: the cue to stop
       sending profiles.
     * ``{endpoint_name}.changed``: the configuration differs from what it was
-      in the previous hook that read it (set also when it first appears or
-      goes away). Set by this layer; **cleared by the charm** once handled.
+      in the previous hook that read it (set also when it first appears, and
+      when it goes away or becomes unusable while a relation remains). Set by
+      this layer; **cleared by the charm** once handled.
     * ``{endpoint_name}.invalid``: the store sent data that cannot be used, or
       more than one application is related; ``invalid_reason`` says why. Set
       and cleared by this layer.
@@ -75,7 +76,8 @@ class ParcaStoreRequires(Endpoint):
     # -- framework hooks ------------------------------------------------------
 
     def manage_flags(self):
-        """Runs in this endpoint's relation hooks (and a unit's first hook): re-read the data."""
+        """Called by charms.reactive in this endpoint's relation hooks, and in every hook while
+        the endpoint has no joined unit: re-read the data."""
         self._refresh()
 
     # -- internals ------------------------------------------------------------

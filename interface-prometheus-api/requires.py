@@ -22,8 +22,9 @@ class PrometheusApiRequires(Endpoint):
     * ``{endpoint_name}.available``: valid data is present; ``get_data()``
       returns it. Set and cleared by this layer.
     * ``{endpoint_name}.changed``: the data differs from what it was in the
-      previous hook that read it (set also when it first appears or goes
-      away). Set by this layer; **cleared by the charm** once handled.
+      previous hook that read it (set also when it first appears, and when it
+      goes away or becomes unusable while a relation remains). Set by this
+      layer; **cleared by the charm** once handled.
     * ``{endpoint_name}.invalid``: the remote side sent data that cannot be
       used, or more than one application is related; ``invalid_reason`` says
       why. Set and cleared by this layer.
@@ -46,7 +47,8 @@ class PrometheusApiRequires(Endpoint):
     # -- framework hooks ------------------------------------------------------
 
     def manage_flags(self):
-        """Runs in this endpoint's relation hooks (and the first hook of a unit): re-read the data."""
+        """Called by charms.reactive in this endpoint's relation hooks, and in every hook while
+        the endpoint has no joined unit: re-read the data."""
         self._refresh()
 
     # -- internals ------------------------------------------------------------

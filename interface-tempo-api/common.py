@@ -100,6 +100,8 @@ def _parse_host(host):
     if host.startswith("["):
         if not host.endswith("]"):
             raise ValueError("unclosed IPv6 address")
+        if "%" in host:  # a zone id: not in URLs (and Python 3.8 and 3.9+ disagree on it)
+            raise ValueError("not a valid IPv6 address")
         try:
             return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
         except ValueError:
@@ -153,6 +155,18 @@ def _normalise_path(path):
     return "/" + "/".join(segments)
 
 
+def without_password(url):
+    """``url`` with the password of its credentials masked, for ``repr()`` and messages."""
+    if not url:
+        return url
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}{slash}{path}"
+
+
 def normalise_http_url(value):
     """Return ``value`` as a normalised http(s) URL, or raise ``ValueError`` saying why.
 
@@ -193,10 +207,10 @@ def normalise_http_url(value):
         port_text = port_match.group(1)
         if port_text:
             if not port_text.isdigit() or not port_text.isascii():
-                raise ValueError(f"the port {port_text!r} is not a number")
+                raise ValueError("the port is not a number")
             port = int(port_text)
             if port > 65535:
-                raise ValueError(f"the port {port} is out of range")
+                raise ValueError("the port is out of range")
     host = _parse_host(host)
     path, query, fragment = remainder, None, None
     if "#" in path:
@@ -280,6 +294,10 @@ class TempoApiUrls:
             except ValueError as e:
                 raise InvalidDataError(f"{key}.{name} is not a valid http(s) URL: {e}") from None
         return cls(urls[DIRECT_URL], urls[INGRESS_URL])
+
+    def __repr__(self):
+        direct, ingress = without_password(self.direct_url), without_password(self.ingress_url)
+        return f"TempoApiUrls(direct_url={direct!r}, ingress_url={ingress!r})"
 
     def as_dict(self) -> Dict[str, Optional[str]]:
         """``{"direct_url": ..., "ingress_url": ...}`` (``None`` when absent), as upstream."""

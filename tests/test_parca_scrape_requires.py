@@ -358,3 +358,23 @@ def test_requires_jobs_for_1000_units_across_50_relations_are_correct_and_determ
         if entry["labels"]["juju_unit"] == "app7/3":
             entry["targets"] = [t.replace("10.7.0.4", "10.77.0.3") for t in entry["targets"]]
     assert seen[1] == expected
+
+
+def test_requires_survives_unit_names_with_non_ascii_digits(make_unit):
+    unit = make_unit()
+    rid = unit.relate(EP, "t", units=["t/0"], app_data=app_data("t"),
+                      unit_data={"t/0": unit_data("t/²", "10.1.0.1")})
+    assert unit.history[-1].error is None
+    assert rid and AVAILABLE in unit.flags
+    assert read(unit)["jobs"][0]["static_configs"][0]["targets"] == ["10.1.0.1:7070"]
+
+
+@pytest.mark.parametrize("target", ["*:7070\n", "*:7070\n\n"])
+def test_requires_rejects_unit_targets_with_a_trailing_newline(make_unit, target):
+    """A ``*:port`` target must be exactly that (fixed targets pass through as upstream's do)."""
+    unit = make_unit()
+    unit.relate(EP, "t", units=["t/0"], unit_data={"t/0": unit_data("t/0", "10.1.0.1")},
+                app_data=app_data("t", jobs=[{"static_configs": [{"targets": [target]}]}]))
+    assert INVALID in unit.flags and AVAILABLE not in unit.flags
+    assert all("\n" not in t for j in read(unit)["jobs"]
+               for sc in j["static_configs"] for t in sc["targets"])

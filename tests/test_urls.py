@@ -41,7 +41,8 @@ REJECTED = [
     "\"http://mimir:8080\"", "http://", "http://mimir:99999/",
     "http://mimir:80a/", "http://[::1/", "http://[zz::1]/", "http://mi mir/",
     "http://mimir<x>/", "http://256.0.0.1/", "http://1.2.3.4.5/", "", "   ",
-    "http://user@/", None, 8080, b"http://mimir/",
+    "http://user@/", None, 8080, b"http://mimir/", "http://[fe80::1%25eth0]/",
+    "http://[fe80::1%eth0]/",
 ]
 
 
@@ -72,7 +73,8 @@ def test_rejected_scheme_message_says_to_use_http(normalise):
 
 
 URL_FUNCTIONS = ("_percent_encode", "_parse_ipv4_number", "_ends_in_number", "_parse_ipv4",
-                 "_parse_host", "_percent_decode", "_normalise_path", "normalise_http_url")
+                 "_parse_host", "_percent_decode", "_normalise_path", "without_password",
+                 "normalise_http_url")
 URL_CONSTANTS = ("_DEFAULT_PORTS", "_SCHEME_RE", "_FORBIDDEN_HOST_CHARS", "_PATH_ENCODE",
                  "_QUERY_ENCODE", "_FRAGMENT_ENCODE", "_USERINFO_ENCODE")
 
@@ -84,3 +86,36 @@ def test_url_copies_are_identical(import_layer):
 
     copies = {name: fingerprint(import_layer(name)) for name in URL_LAYERS}
     assert len(set(copies.values())) == 1, sorted(copies)
+
+
+@pytest.mark.parametrize("raw", ["https://admin:s3cr3t/x@mimir/", "http://admin:s3cr3t?@mimir/",
+                                 "http://mimir:s3cr3t/", "http://mimir:99999s3cr3t/"])
+def test_rejection_messages_never_quote_what_may_be_a_password(normalise, raw):
+    with pytest.raises(ValueError) as info:
+        normalise(raw)
+    assert "s3cr3t" not in str(info.value)
+
+
+@pytest.fixture(params=URL_LAYERS)
+def layer_common(request, import_layer):
+    return import_layer(request.param)
+
+
+@pytest.mark.parametrize("url,shown", [
+    ("http://user:pw@mimir/a", "http://user:***@mimir/a"),
+    ("http://user@mimir/", "http://user@mimir/"),
+    ("http://mimir/a@b", "http://mimir/a@b"),
+    (None, None),
+])
+def test_password_is_masked_for_display(layer_common, url, shown):
+    assert layer_common.without_password(url) == shown
+
+
+def test_data_repr_masks_url_passwords(import_layer):
+    prometheus = import_layer("prometheus_api")
+    data = prometheus.PrometheusApiData("http://u:s3cr3t@mimir/", "https://u:s3cr3t@cos/")
+    assert "s3cr3t" not in repr(data) and "mimir" in repr(data)
+    if "tempo_api" in URL_LAYERS:
+        tempo = import_layer("tempo_api")
+        urls = tempo.TempoApiUrls("http://u:s3cr3t@tempo/", None)
+        assert "s3cr3t" not in repr(tempo.TempoApiData(urls, urls))
