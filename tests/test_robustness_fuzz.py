@@ -166,6 +166,14 @@ def _requires_example(related, bag, verdict, check_available, unit_bags=None):
         assert not seen["exposed"]
 
 
+def assert_url_pair(urls, normalise):
+    """``{"direct_url": URL, "ingress_url": URL or None}``, both normalised."""
+    assert set(urls) == {"direct_url", "ingress_url"}
+    assert_normalised_url(urls["direct_url"], normalise)
+    if urls["ingress_url"] is not None:
+        assert_normalised_url(urls["ingress_url"], normalise)
+
+
 @settings(**SETTINGS)
 @given(example=fd.prometheus_bag())
 def test_fuzz_prometheus_api_requires(make_unit, import_layer, example):
@@ -176,10 +184,7 @@ def test_fuzz_prometheus_api_requires(make_unit, import_layer, example):
 
     def check(seen):
         data = seen["exposed"]
-        assert set(data) == {"direct_url", "ingress_url"}
-        assert_normalised_url(data["direct_url"], normalise)
-        if data["ingress_url"] is not None:
-            assert_normalised_url(data["ingress_url"], normalise)
+        assert_url_pair(data, normalise)
         if verdict.expected is not None:
             assert data == verdict.expected
 
@@ -199,10 +204,7 @@ def test_fuzz_tempo_api_requires(make_unit, import_layer, example):
         data = seen["exposed"]
         assert set(data) == {"http", "grpc"}
         for urls in data.values():
-            assert set(urls) == {"direct_url", "ingress_url"}
-            assert_normalised_url(urls["direct_url"], normalise)
-            if urls["ingress_url"] is not None:
-                assert_normalised_url(urls["ingress_url"], normalise)
+            assert_url_pair(urls, normalise)
         if verdict.expected is not None:
             assert data == verdict.expected
 
