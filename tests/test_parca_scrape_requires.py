@@ -60,14 +60,6 @@ def read(unit):
     return seen
 
 
-def clear_changed(unit):
-    from charms.reactive import clear_flag
-
-    unit.run_hook("update-status", action=lambda _: clear_flag(CHANGED))
-
-
-def warnings(result):
-    return [m for level, m in result.logs if level == "WARNING"]
 
 
 @pytest.fixture
@@ -101,12 +93,12 @@ def test_requires_becomes_available_when_jobs_and_units_arrive(unit):
 def test_requires_units_joining_and_departing_change_the_jobs(unit):
     rid = unit.relate(EP, "target", units=["target/0"], app_data=app_data("target"),
                       unit_data={"target/0": unit_data("target/0", "10.1.0.1")})
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.add_unit(rid, "target/1", unit_data("target/1", "10.1.0.2"))
     assert CHANGED in unit.flags
     assert read(unit)["jobs"] == [job("target", [("target/0", "10.1.0.1"),
                                                  ("target/1", "10.1.0.2")])]
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.remove_unit(rid, "target/0")
     assert CHANGED in unit.flags and AVAILABLE in unit.flags
     assert read(unit)["jobs"] == [job("target", [("target/1", "10.1.0.2")])]
@@ -126,7 +118,7 @@ def test_requires_last_unit_leaving_clears_everything(unit):
 def test_requires_sets_changed_only_when_the_jobs_change(unit):
     rid = unit.relate(EP, "target", units=["target/0"], app_data=app_data("target"),
                       unit_data={"target/0": unit_data("target/0", "10.1.0.1")})
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.set_remote_app_data(rid, {"colour": "blue"})
     unit.set_remote_unit_data(rid, "target/0", {"whatever": "1"})
     unit.run_hook("upgrade-charm")
@@ -209,8 +201,8 @@ def test_requires_skips_and_reports_a_relation_with_bad_data(unit, bag, key):
     result = unit.set_remote_app_data(rid, bag)
     assert result.error is None
     assert {AVAILABLE, INVALID} <= unit.flags
-    assert len(warnings(result)) == 1
-    assert rid in warnings(result)[0] and key in warnings(result)[0]
+    assert len(result.warnings) == 1
+    assert rid in result.warnings[0] and key in result.warnings[0]
     seen = read(unit)
     assert seen["jobs"] == [job("good", [("good/0", "10.1.0.1")])]
     assert list(seen["reasons"]) == [rid] and key in seen["reasons"][rid]
@@ -223,7 +215,7 @@ def test_requires_warns_once_per_reason_and_recovers(unit):
                       unit_data={"t/0": unit_data("t/0", "10.1.0.1")})
     first = unit.set_remote_app_data(rid, {"scrape_jobs": "[{"})
     again = unit.set_remote_unit_data(rid, "t/0", {"x": "1"})
-    assert len(warnings(first)) == 1 and warnings(again) == []
+    assert len(first.warnings) == 1 and again.warnings == []
     assert INVALID in unit.flags and AVAILABLE not in unit.flags
     unit.set_remote_app_data(rid, app_data("t"))
     assert INVALID not in unit.flags and AVAILABLE in unit.flags

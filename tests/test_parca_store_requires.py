@@ -38,14 +38,6 @@ def read(unit):
     return seen
 
 
-def clear_changed(unit):
-    from charms.reactive import clear_flag
-
-    unit.run_hook("update-status", action=lambda _: clear_flag(CHANGED))
-
-
-def warnings(result):
-    return [m for level, m in result.logs if level == "WARNING"]
 
 
 @pytest.fixture
@@ -100,7 +92,7 @@ def test_requires_accepts_true_and_false_in_any_case(unit, raw, insecure):
 
 def test_requires_token_change_sets_changed_again(unit):
     rid = unit.relate(EP, "parca", units=1, app_data=STORE)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.set_remote_app_data(rid, {BEARER: "rotated-" + TOKEN})
     assert {AVAILABLE, CHANGED} <= unit.flags
     assert read(unit)["bearer_token"] == "rotated-" + TOKEN
@@ -108,7 +100,7 @@ def test_requires_token_change_sets_changed_again(unit):
 
 def test_requires_sets_changed_only_when_the_configuration_changes(unit):
     rid = unit.relate(EP, "parca", units=1, app_data=STORE)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     results = [unit.set_remote_app_data(rid, {"colour": "blue"}),  # an unknown key
                unit.set_remote_unit_data(rid, "parca/0", {"whatever": "1"}),
                unit.add_unit(rid, "parca/1"),
@@ -121,7 +113,7 @@ def test_requires_sets_changed_only_when_the_configuration_changes(unit):
 
 def test_requires_token_removal_is_a_change(unit):
     rid = unit.relate(EP, "parca", units=1, app_data=STORE)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.set_remote_app_data(rid, {BEARER: ""})
     assert {AVAILABLE, CHANGED} <= unit.flags
     assert read(unit)["config"][BEARER] == ""
@@ -141,8 +133,8 @@ def test_requires_reports_unusable_data_as_invalid_without_raising(unit, bag, ke
     result = unit.set_remote_app_data(rid, dict(STORE, **bag))
     assert result.error is None
     assert INVALID in unit.flags and AVAILABLE not in unit.flags
-    assert len(warnings(result)) == 1
-    assert rid in warnings(result)[0] and key in warnings(result)[0]
+    assert len(result.warnings) == 1
+    assert rid in result.warnings[0] and key in result.warnings[0]
     seen = read(unit)
     assert seen["config"] == {} and seen["address"] is None and seen["bearer_token"] is None
     assert key in seen["reason"] and rid in seen["reason"] and TOKEN not in seen["reason"]
@@ -153,7 +145,7 @@ def test_requires_logs_an_unchanged_problem_once(unit):
     rid = unit.relate(EP, "parca", units=1, app_data=dict(STORE, **{INSECURE: "maybe"}))
     result = unit.set_remote_unit_data(rid, "parca/0", {"unrelated": "change"})
     assert INVALID in unit.flags
-    assert warnings(result) == []
+    assert result.warnings == []
 
 
 def test_requires_recovers_when_data_becomes_valid(unit):
@@ -161,7 +153,7 @@ def test_requires_recovers_when_data_becomes_valid(unit):
     assert INVALID in unit.flags
     result = unit.set_remote_app_data(rid, {INSECURE: "true"})
     assert {AVAILABLE, CHANGED} <= unit.flags and INVALID not in unit.flags
-    assert warnings(result) == []
+    assert result.warnings == []
     assert read(unit)["reason"] is None
 
 
@@ -187,7 +179,7 @@ def test_requires_broken_relation_clears_everything(unit):
 
 def test_requires_rejoin_makes_the_store_available_again(unit):
     rid = unit.relate(EP, "parca", units=1, app_data=STORE)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.remove_relation(rid)
     rid = unit.relate(EP, "parca", units=1, app_data=dict(STORE, **{BEARER: "new-" + TOKEN}))
     assert {AVAILABLE, CHANGED} <= unit.flags
@@ -206,7 +198,7 @@ def test_requires_two_related_stores_are_invalid(unit):
 
 def test_requires_upgrade_charm_rereads_the_relation(unit):
     rid = unit.relate(EP, "parca", units=1, app_data=STORE)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     key = rid.split(":")[1]
     unit.edit(lambda s: s["relations"][key]["app"].update({ADDRESS: "moved:7070"}))
     unit.run_hook("upgrade-charm")

@@ -21,11 +21,6 @@ def get_data(unit):
     return seen["data"], seen["reason"]
 
 
-def clear_changed(unit):
-    from charms.reactive import clear_flag
-
-    unit.run_hook("update-status", action=lambda _: clear_flag(CHANGED))
-
 
 @pytest.fixture
 def unit(make_unit):
@@ -58,7 +53,7 @@ def test_requires_becomes_available_when_application_data_arrives(unit):
 
 def test_requires_sets_changed_only_when_data_changes(unit):
     rid = unit.relate(EP, "mimir", units=1, app_data=MIMIR)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.set_remote_app_data(rid, {"colour": "blue"})  # an unknown key: same data
     assert CHANGED not in unit.flags
     unit.set_remote_unit_data(rid, "mimir/0", {"whatever": "1"})
@@ -73,7 +68,7 @@ def test_requires_reports_invalid_url_without_raising(unit):
     result = unit.set_remote_app_data(rid, {"direct_url": "mimir:8080"})
     assert result.error is None
     assert INVALID in unit.flags and AVAILABLE not in unit.flags
-    warnings = [m for level, m in result.logs if level == "WARNING"]
+    warnings = result.warnings
     assert len(warnings) == 1
     assert rid in warnings[0] and "direct_url" in warnings[0]
     data, reason = get_data(unit)
@@ -84,7 +79,7 @@ def test_requires_logs_an_unchanged_problem_once(unit):
     rid = unit.relate(EP, "mimir", units=1, app_data={"ingress_url": "https://x.example.com"})
     result = unit.set_remote_unit_data(rid, "mimir/0", {"unrelated": "change"})
     assert INVALID in unit.flags
-    assert not [m for level, m in result.logs if level == "WARNING"]
+    assert not result.warnings
 
 
 def test_requires_recovers_when_data_becomes_valid(unit):

@@ -24,14 +24,6 @@ def get_data(unit):
     return seen["data"], seen["reason"]
 
 
-def clear_changed(unit):
-    from charms.reactive import clear_flag
-
-    unit.run_hook("update-status", action=lambda _: clear_flag(CHANGED))
-
-
-def warnings(result):
-    return [m for level, m in result.logs if level == "WARNING"]
 
 
 @pytest.fixture
@@ -60,7 +52,7 @@ def test_requires_becomes_available_when_application_data_arrives(unit):
         "http": json.dumps({"direct_url": "HTTP://Tempo.COS.svc:3200",
                             "ingress_url": "https://cos.example.com:443/tempo"}),
         "grpc": json.dumps({"direct_url": "https://tempo.cos.svc:9096"})})
-    assert result.error is None and warnings(result) == []
+    assert result.error is None and result.warnings == []
     assert {AVAILABLE, CHANGED} <= unit.flags and INVALID not in unit.flags
     data, reason = get_data(unit)
     assert reason is None
@@ -81,7 +73,7 @@ def test_requires_ignores_unknown_keys_outside_and_inside_the_json(unit):
                             "ingress_url": None}),
         "grpc": json.dumps({"direct_url": "http://tempo:9096/", "ingress_url": ""}),
         "otlp": "not { json", "version": "3"})
-    assert result.error is None and warnings(result) == []
+    assert result.error is None and result.warnings == []
     assert AVAILABLE in unit.flags and INVALID not in unit.flags
     data = get_data(unit)[0]
     assert data.http.ingress_url is None and data.grpc.ingress_url is None
@@ -89,7 +81,7 @@ def test_requires_ignores_unknown_keys_outside_and_inside_the_json(unit):
 
 def test_requires_sets_changed_only_when_data_changes(unit):
     rid = unit.relate(EP, "tempo", units=1, app_data=TEMPO)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.set_remote_app_data(rid, {"colour": "blue"})  # an unknown key: same data
     assert CHANGED not in unit.flags
     # the same URLs, written differently: same data
@@ -124,7 +116,7 @@ def test_requires_reports_invalid_data_naming_the_key_without_raising(unit, bag,
     result = unit.set_remote_app_data(rid, bag)
     assert result.error is None
     assert INVALID in unit.flags and AVAILABLE not in unit.flags
-    logged = warnings(result)
+    logged = result.warnings
     assert len(logged) == 1
     assert rid in logged[0] and key in logged[0]
     data, reason = get_data(unit)
@@ -136,12 +128,12 @@ def test_requires_logs_an_unchanged_problem_once(unit):
     assert INVALID in unit.flags
     result = unit.set_remote_unit_data(rid, "tempo/0", {"unrelated": "change"})
     assert INVALID in unit.flags
-    assert warnings(result) == []
+    assert result.warnings == []
     result = unit.set_remote_app_data(rid, {"colour": "blue"})
-    assert warnings(result) == []
+    assert result.warnings == []
     # a different problem is logged again
     result = unit.set_remote_app_data(rid, {"grpc": "not json"})
-    assert len(warnings(result)) == 1 and "grpc is not JSON" in warnings(result)[0]
+    assert len(result.warnings) == 1 and "grpc is not JSON" in result.warnings[0]
 
 
 def test_requires_never_logs_credentials_from_the_remote_data(unit):
@@ -149,7 +141,7 @@ def test_requires_never_logs_credentials_from_the_remote_data(unit):
     result = unit.set_remote_app_data(rid, {
         "http": '{"direct_url": "http://admin:s3cret@tempo:99999/"}', "grpc": TEMPO["grpc"]})
     assert INVALID in unit.flags
-    assert len(warnings(result)) == 1
+    assert len(result.warnings) == 1
     assert not [m for _, m in result.logs if "s3cret" in m]
     assert "s3cret" not in get_data(unit)[1]
 
@@ -224,7 +216,7 @@ def test_requires_broken_while_invalid_clears_invalid(unit):
 
 def test_requires_rejoin_starts_from_scratch(unit):
     rid = unit.relate(EP, "tempo", units=1, app_data=TEMPO)
-    clear_changed(unit)
+    unit.clear_flag(CHANGED)
     unit.remove_relation(rid)
     unit.relate(EP, "tempo", units=1, app_data={
         "http": '{"direct_url": "http://tempo-2:3200/"}',

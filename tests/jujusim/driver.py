@@ -65,6 +65,11 @@ class HookResult:
             out.append((level, " ".join(args)))
         return out
 
+    @property
+    def warnings(self):
+        """The messages of the juju-log calls at WARNING level."""
+        return [message for level, message in self.logs if level == "WARNING"]
+
     def __repr__(self):
         return f"<HookResult {self.name} calls={len(self.calls)} error={self.error!r}>"
 
@@ -495,6 +500,13 @@ class Unit:
                                  rid=rid, **kw)
         finally:
             self.edit(lambda state: state["relations"].pop(key, None))
+
+    def clear_flag(self, flag):
+        """A hook (update-status) in which a charm handler clears ``flag``, as charms do
+        with a layer's ``changed`` flag once they have handled it."""
+        from charms.reactive import clear_flag
+
+        return self.run_hook("update-status", action=lambda _: clear_flag(flag))
 
     def set_leader(self, leader, **kw):
         """Leadership changes: leader-elected for a new leader, leader-settings-changed otherwise."""
