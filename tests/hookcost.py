@@ -297,42 +297,13 @@ def _extra(layers, base):
     return ", ".join(parts) or "="
 
 
-def calls_table(records, runner):
-    """One row per endpoint and hook type; per size: layers' calls, the baseline's, the
-    difference by tool, and relation-set calls."""
+def _grid(records, runner, title, cell):
+    """One row per endpoint and hook type, one column per size; ``cell(layers, baseline)``
+    renders the two records of a cell (a cell missing either is left empty)."""
     idx = _index(records)
     sizes = sorted({(r["units"], r["relations"]) for r in records
                     if r["runner"] == runner and r["hook"] in HOOKS})
-    lines = [f"Hook-tool calls per hook, runner {runner}: layers charm / baseline "
-             "(calls beyond the baseline, by tool; rs = relation-set calls)", ""]
-    head = "| layer | side | hook | " + " | ".join(f"{u}u/{r}r" for u, r in sizes) + " |"
-    lines += [head, "|" + "---|" * (3 + len(sizes))]
-    for endpoint, (layer, side, *_rest) in ENDPOINTS.items():
-        for hook in HOOKS:
-            cells = []
-            for units, relations in sizes:
-                lay = idx.get(("layers", runner, endpoint, hook, units, relations))
-                base = idx.get(("baseline", runner, endpoint, hook, units, relations))
-                if not lay or not base:
-                    cells.append("")
-                    continue
-                cell = f"{lay['total_calls']}/{base['total_calls']}"
-                extra = _extra(lay, base)
-                if extra != "=":
-                    cell += f" ({extra})"
-                if lay["relation_set"]:
-                    cell += f" rs={lay['relation_set']}"
-                cells.append(cell)
-            lines.append(f"| {layer} | {side} | {hook} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def time_table(records, runner):
-    """Wall milliseconds per hook at each size: layers charm / baseline."""
-    idx = _index(records)
-    sizes = sorted({(r["units"], r["relations"]) for r in records
-                    if r["runner"] == runner and r["hook"] in HOOKS})
-    lines = [f"Wall time per hook, runner {runner}, ms: layers charm / baseline", ""]
+    lines = [title, ""]
     lines += ["| layer | side | hook | " + " | ".join(f"{u}u/{r}r" for u, r in sizes) + " |",
               "|" + "---|" * (3 + len(sizes))]
     for endpoint, (layer, side, *_rest) in ENDPOINTS.items():
@@ -341,10 +312,31 @@ def time_table(records, runner):
             for units, relations in sizes:
                 lay = idx.get(("layers", runner, endpoint, hook, units, relations))
                 base = idx.get(("baseline", runner, endpoint, hook, units, relations))
-                cells.append(f"{lay['seconds'] * 1000:.0f}/{base['seconds'] * 1000:.0f}"
-                             if lay and base else "")
+                cells.append(cell(lay, base) if lay and base else "")
             lines.append(f"| {layer} | {side} | {hook} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def calls_table(records, runner):
+    """Per hook and size: layers' calls, the baseline's, the difference by tool, and
+    relation-set calls."""
+    def cell(lay, base):
+        text = f"{lay['total_calls']}/{base['total_calls']}"
+        extra = _extra(lay, base)
+        if extra != "=":
+            text += f" ({extra})"
+        if lay["relation_set"]:
+            text += f" rs={lay['relation_set']}"
+        return text
+
+    return _grid(records, runner, f"Hook-tool calls per hook, runner {runner}: layers charm / "
+                 "baseline (calls beyond the baseline, by tool; rs = relation-set calls)", cell)
+
+
+def time_table(records, runner):
+    """Wall milliseconds per hook at each size: layers charm / baseline."""
+    return _grid(records, runner, f"Wall time per hook, runner {runner}, ms: layers charm / baseline",
+                 lambda lay, base: f"{lay['seconds'] * 1000:.0f}/{base['seconds'] * 1000:.0f}")
 
 
 def other_table(records):
