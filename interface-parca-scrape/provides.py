@@ -12,11 +12,13 @@ from .common import (
     unit_databag,
 )
 
-#: Hooks after which the leader re-checks every relation's application data.
-APP_RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
-#: Hooks after which every unit re-checks its own unit data: Juju fires config-changed when
-#: the unit's addresses change (update-status cannot change them, so it reads nothing).
-UNIT_RESYNC_HOOKS = ("config-changed", "upgrade-charm")
+#: Hooks after which the leader re-checks every relation's application data (and, after
+#: upgrade-charm, every unit its own unit data).
+RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
+#: The hook Juju fires when the unit's addresses change (it refreshes the unit's
+#: ``ingress-address`` on every relation first; update-status cannot change them, so it
+#: reads nothing): every unit that publishes that address re-checks it.
+ADDRESS_HOOK = "config-changed"
 
 
 class ParcaScrapeProvides(Endpoint):
@@ -33,9 +35,11 @@ class ParcaScrapeProvides(Endpoint):
     The address is the unit's ingress address on each relation (what Juju
     puts in the unit's databag there: reachable by the related application),
     unless the charm sets another with ``set_unit_address``. It is checked
-    again in this endpoint's relation hooks and in config-changed (which Juju
-    fires when the unit's addresses change) and upgrade-charm; update-status
-    costs nothing. Unchanged data is never written again.
+    again in this endpoint's relation hooks, in upgrade-charm and in
+    config-changed (which Juju fires when the unit's addresses change; one
+    read of the unit's own databag per relation, none after
+    ``set_unit_address``); update-status costs nothing. Unchanged data is
+    never written again.
 
     Public flags:
 
@@ -140,20 +144,22 @@ def _resync_after_lifecycle_hook():
 
     Registered with ``hookenv.atstart`` when charms.reactive imports this
     module, so it runs at the start of every hook, after the framework has
-    created the endpoints, and costs nothing outside the resync hooks
-    (in config-changed: one ``relation-get`` of the unit's own databag per
-    relation, and a ``relation-set`` only if the address changed).
+    created the endpoints, and costs nothing outside these hooks (in
+    config-changed: one ``relation-get`` of the unit's own databag per
+    relation unless the charm set the address, and a ``relation-set`` only
+    if the address changed).
     """
     hook = hookenv.hook_name()
-    if hook not in APP_RESYNC_HOOKS and hook not in UNIT_RESYNC_HOOKS:
+    if hook not in RESYNC_HOOKS and hook != ADDRESS_HOOK:
         return
     for name in hookenv.role_and_interface_to_relations("provides", "parca_scrape"):
         endpoint = Endpoint.from_name(name)
         if not isinstance(endpoint, ParcaScrapeProvides):
             continue
-        if hook in UNIT_RESYNC_HOOKS:
+        if hook == "upgrade-charm" or (hook == ADDRESS_HOOK
+                                       and endpoint._kv.get(endpoint._key("address")) is None):
             endpoint._sync_units(endpoint.relations)
-        if hook in APP_RESYNC_HOOKS:
+        if hook in RESYNC_HOOKS:
             endpoint._sync_app(endpoint.relations)
 
 

@@ -5,10 +5,11 @@ from charms.reactive import Endpoint, toggle_flag
 
 from .common import DEFAULT_PORT, KEYS, ParcaStorePublication
 
-#: Hooks after which the leader re-checks every relation's application data:
-#: a new leader, a new charm version, and config-changed (which Juju also
-#: fires when the unit's addresses change).
-RESYNC_HOOKS = ("leader-elected", "upgrade-charm", "config-changed")
+#: Hooks after which the leader re-checks every relation's application data.
+RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
+#: The hook Juju fires when the unit's addresses change (it refreshes the unit's
+#: ``ingress-address`` on every relation first): the leader re-publishes where it moved.
+ADDRESS_HOOK = "config-changed"
 
 
 class ParcaStoreProvides(Endpoint):
@@ -23,7 +24,10 @@ class ParcaStoreProvides(Endpoint):
 
     The address written is ``external_url`` exactly as given; without one,
     this unit's address on that relation (its ``ingress-address``) with
-    ``port``; without that, this unit's FQDN with ``port``.
+    ``port``; without that, this unit's FQDN with ``port``. Juju fires
+    config-changed when that address changes: there the leader reads its own
+    databag on each relation (nothing with ``external_url``, which does not
+    depend on it) and writes only where the address moved.
 
     Public flags:
 
@@ -58,11 +62,14 @@ class ParcaStoreProvides(Endpoint):
     # -- framework hooks ------------------------------------------------------
 
     def manage_flags(self):
-        """Keep ``joined`` current; in this endpoint's relation hooks, update that relation."""
+        """Keep ``joined`` current; in this endpoint's relation hooks, update that relation
+        (or, when it is broken, forget the address recorded for it)."""
         toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
         hook = hookenv.hook_name()
-        if hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
-                ("-departed", "-broken")):
+        if hook == self.endpoint_name + "-relation-broken":
+            self._kv.unset(self._address_key(hookenv.relation_id()))
+        elif hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
+                "-departed"):
             rid = hookenv.relation_id()
             self._sync([r for r in self.relations if r.relation_id == rid])
 
@@ -76,8 +83,12 @@ class ParcaStoreProvides(Endpoint):
     def _published_key(self):
         return f"interface.parca_store.{self.endpoint_name}.published"
 
+    def _address_key(self, relation_id):
+        return f"interface.parca_store.{self.endpoint_name}.address.{relation_id}"
+
     def _sync(self, relations):
-        """On the leader, write the remembered data to ``relations``, changed keys only."""
+        """On the leader, write the remembered data to ``relations``, changed keys only,
+        and record the address each one got."""
         published = self.published
         if published is None or not relations or not hookenv.is_leader():
             return
@@ -85,6 +96,7 @@ class ParcaStoreProvides(Endpoint):
             bind_address = None
             if not published.external_url:
                 bind_address = relation.to_publish_raw.get("ingress-address") or None
+            self._kv.set(self._address_key(relation.relation_id), bind_address)
             wanted = published.to_databag(bind_address)
             bag = relation.to_publish_app_raw
             for key in KEYS:
@@ -92,19 +104,38 @@ class ParcaStoreProvides(Endpoint):
                 if (bag.get(key) or None) != value:
                     bag[key] = value or ""
 
+    def _sync_moved_addresses(self):
+        """On the leader, re-publish to the relations whose ``ingress-address`` is no longer
+        the one recorded: one read of this unit's databag per relation, none of the
+        application databag unless the address moved."""
+        published = self.published
+        if published is None or published.external_url or not self.relations:
+            return
+        if not hookenv.is_leader():
+            return
+        self._sync([r for r in self.relations
+                    if (r.to_publish_raw.get("ingress-address") or None)
+                    != self._kv.get(self._address_key(r.relation_id))])
+
 
 def _resync_after_lifecycle_hook():
     """A new leader, a new version of the charm or a new address writes what was asked for.
 
     Registered with ``hookenv.atstart`` when charms.reactive imports this
     module, so it runs at the start of every hook, after the framework has
-    created the endpoints, and costs nothing outside ``RESYNC_HOOKS``.
+    created the endpoints, and costs nothing outside ``RESYNC_HOOKS`` and
+    ``ADDRESS_HOOK``.
     """
-    if hookenv.hook_name() not in RESYNC_HOOKS:
+    hook = hookenv.hook_name()
+    if hook not in RESYNC_HOOKS and hook != ADDRESS_HOOK:
         return
     for name in hookenv.role_and_interface_to_relations("provides", "parca_store"):
         endpoint = Endpoint.from_name(name)
-        if isinstance(endpoint, ParcaStoreProvides):
+        if not isinstance(endpoint, ParcaStoreProvides):
+            continue
+        if hook == ADDRESS_HOOK:
+            endpoint._sync_moved_addresses()
+        else:
             endpoint._sync(endpoint.relations)
 
 

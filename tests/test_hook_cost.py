@@ -25,6 +25,13 @@ PUBLISH = {
 #: Provides sides whose published data holds the unit's address: config-changed, the hook
 #: Juju fires when the unit's addresses change, reads the unit's own databags there.
 ADDRESS_IN_DATA = ("profiling-endpoint", "parca-store-endpoint")
+#: The same sides when the charm gives the address: config-changed has nothing to re-check.
+PUBLISH_GIVEN_ADDRESS = {
+    "profiling-endpoint": lambda e: (e.update_scrape_job_spec(None),
+                                     e.set_unit_address("demo-0.example.com")),
+    "parca-store-endpoint": lambda e: e.publish(external_url="parca.example.com:443",
+                                                bearer_token="s3cret-token"),
+}
 RELATIONS = 3
 
 
@@ -39,14 +46,14 @@ def charms(tmp_path_factory):
 
 def settled_unit(make_unit, charm_dir, endpoint, units_per_relation, publish):
     """A leader related on ``endpoint`` (three relations, or one for one-application
-    endpoints), its layers caught up with the model; returns ``(unit, relation ids)``."""
+    endpoints), its layers caught up with the model; returns ``(unit, relation ids)``.
+    ``publish``: what to ask of the layer (a function of the endpoint), or None."""
     unit = make_unit(charm=charm_dir)
     unit.start()
     relations = 1 if endpoint in ONE_RELATION else RELATIONS
     rids = populate(unit, endpoint, units_per_relation * relations, relations)
-    action = PUBLISH.get(endpoint) if publish else None
     unit.run_hook("upgrade-charm",
-                  action=(lambda e: action(e(endpoint))) if action else None)
+                  action=(lambda e: publish(e(endpoint))) if publish else None)
     unit.run_hook("update-status")
     return unit, rids
 
@@ -58,13 +65,15 @@ def calls(result):
                    for c in result.calls)
 
 
-def extra_calls(make_unit, charms, endpoint, run, units_per_relation=2):
+def extra_calls(make_unit, charms, endpoint, run, units_per_relation=2, publish=None):
     """``(calls the layers' charm made beyond the baseline's, layers' result, relation ids)``
-    for the hook ``run(unit, rids)`` runs, on the same model."""
+    for the hook ``run(unit, rids)`` runs, on the same model; the layers' charm first asks
+    ``publish`` (default: ``PUBLISH``) of its layer."""
     results = {}
     for name, charm_dir in charms.items():
+        wanted = (publish or PUBLISH.get(endpoint)) if name == "layers" else None
         unit, rids = settled_unit(make_unit, charm_dir, endpoint, units_per_relation,
-                                  publish=name == "layers")
+                                  publish=wanted)
         results[name] = run(unit, rids)
         assert results[name].error is None
     return calls(results["layers"]) - calls(results["baseline"]), results["layers"], rids
@@ -104,9 +113,20 @@ def test_config_changed_rechecks_the_address_with_own_databag_reads_only(make_un
     for (tool, args), count in extra.items():
         assert tool in ("relation-get", "is-leader"), (tool, args)
         if tool == "relation-get":
+            # the unit's own databag (where Juju refreshed ingress-address), once per relation
             assert own_bag_read(args, rids, unit.name, unit.app) and count == 1, args
-    # at most the unit's databag and (leader) the application databag, once per relation
-    assert sum(n for (tool, _), n in extra.items() if tool == "relation-get") <= 2 * len(rids)
+            assert args[-1] == unit.name, args
+    assert sum(n for (tool, _), n in extra.items() if tool == "relation-get") == len(rids)
+
+
+@pytest.mark.parametrize("endpoint", ADDRESS_IN_DATA)
+def test_config_changed_costs_nothing_when_the_charm_gave_the_address(make_unit, charms,
+                                                                      endpoint):
+    extra, result, _ = extra_calls(make_unit, charms, endpoint,
+                                   lambda unit, rids: unit.run_hook("config-changed"),
+                                   publish=PUBLISH_GIVEN_ADDRESS[endpoint])
+    assert result.relation_sets == [] and result.tool_calls("relation-get") == []
+    assert {tool for tool, _ in extra} <= {"is-leader"}, extra
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))

@@ -237,6 +237,20 @@ def test_provides_update_status_reads_nothing_and_leaves_the_address_to_config_c
     assert leader.local_unit_data(rid) == dict(UNIT_BAG, parca_scrape_unit_address="10.0.9.9")
 
 
+def test_provides_config_changed_reads_nothing_after_set_unit_address(leader):
+    """An address the charm gave does not depend on Juju's: nothing to re-check."""
+    rid = leader.relate(EP, "parca", units=1)
+    leader.run_hook("update-status", action=lambda e: (
+        e(EP).update_scrape_job_spec(JOBS), e(EP).set_unit_address("demo-0.example.com")))
+    leader.edit(lambda s: s["relations"][rel_key(rid)]["local_unit"].update(
+        {"ingress-address": "10.0.9.9"}))
+    result = leader.run_hook("config-changed")
+    assert result.tool_calls("relation-get") == [] and result.relation_sets == []
+    assert leader.local_unit_data(rid)["parca_scrape_unit_address"] == "demo-0.example.com"
+    leader.run_hook("update-status", action=lambda e: e(EP).set_unit_address(None))
+    assert leader.local_unit_data(rid)["parca_scrape_unit_address"] == "10.0.9.9"
+
+
 def test_provides_address_change_is_published_in_relation_hooks(leader):
     rid = leader.relate(EP, "parca", units=1)
     leader.edit(lambda s: s["relations"][rel_key(rid)]["local_unit"].update(

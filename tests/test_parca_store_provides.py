@@ -236,6 +236,48 @@ def test_provides_new_address_is_published_on_config_changed(leader):
     assert leader.local_app_data(rid)[ADDRESS] == "10.0.0.99:7070"
 
 
+def test_provides_config_changed_rewrites_only_where_the_address_moved(leader):
+    rids = [leader.relate(EP, "parca-agent", units=1), leader.relate(EP, "other-agent", units=1)]
+    publish(leader)
+    leader.edit(lambda s: s["relations"][rids[1].split(":")[1]]["local_unit"].update(
+        {"ingress-address": "10.0.0.99"}))
+    result = leader.run_hook("config-changed")
+    assert [args[args.index("-r") + 1] for args in result.relation_sets] == [rids[1]]
+    assert leader.local_app_data(rids[0]) == WANT
+    assert leader.local_app_data(rids[1])[ADDRESS] == "10.0.0.99:7070"
+    # the application databag is read where the address moved only; the unit's own once each
+    reads = result.tool_calls("relation-get")
+    assert sorted((args[args.index("-r") + 1], args[-1]) for args in reads) == sorted(
+        [(rids[0], leader.name), (rids[1], leader.name), (rids[1], leader.app)]), reads
+    again = leader.run_hook("config-changed")
+    assert again.relation_sets == []
+    assert [args[-1] for args in again.tool_calls("relation-get")] == [leader.name] * 2
+
+
+def test_provides_config_changed_reads_nothing_with_an_external_url(leader):
+    rid = leader.relate(EP, "parca-agent", units=1)
+    publish(leader, external_url="parca.example.com:443")
+    leader.edit(lambda s: s["relations"][rid.split(":")[1]]["local_unit"].update(
+        {"ingress-address": "10.0.0.99"}))
+    result = leader.run_hook("config-changed")
+    assert result.tool_calls("relation-get") == [] and result.relation_sets == []
+    assert leader.local_app_data(rid)[ADDRESS] == "parca.example.com:443"
+
+
+def test_provides_new_leader_publishes_its_own_address_and_config_changed_keeps_it(make_unit):
+    """A leader that lost and regained leadership does not trust what it recorded before."""
+    unit = make_unit(leader=True)
+    unit.start()
+    rid = unit.relate(EP, "parca-agent", units=1)
+    publish(unit)
+    unit.set_leader(False)
+    unit.edit(lambda s: s["relations"][rid.split(":")[1]]["local_app"].update(
+        {ADDRESS: "10.0.0.77:7070"}))  # what the other unit wrote as leader
+    unit.set_leader(True)
+    assert unit.local_app_data(rid) == WANT
+    assert unit.run_hook("config-changed").relation_sets == []
+
+
 def test_provides_joined_flag_follows_the_relations(leader):
     rid1 = leader.relate(EP, "parca-agent", units=1)
     rid2 = leader.relate(EP, "other-agent", units=1)
