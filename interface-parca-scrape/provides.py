@@ -80,6 +80,12 @@ class ParcaScrapeProvides(Endpoint):
         self._sync_units(self.relations)
 
     @property
+    def unit_address(self):
+        """The address given to ``set_unit_address``, or None: the unit's ingress address
+        on each relation is published."""
+        return self._kv.get(self._key("address"))
+
+    @property
     def scrape_jobs(self):
         """The jobs as published (sanitised) since ``update_scrape_job_spec``, or None."""
         return self._kv.get(self._key("jobs"))
@@ -157,7 +163,7 @@ def _resync_after_lifecycle_hook():
         if not isinstance(endpoint, ParcaScrapeProvides):
             continue
         if hook == "upgrade-charm" or (hook == ADDRESS_HOOK
-                                       and endpoint._kv.get(endpoint._key("address")) is None):
+                                       and endpoint.unit_address is None):
             endpoint._sync_units(endpoint.relations)
         if hook in RESYNC_HOOKS:
             endpoint._sync_app(endpoint.relations)

@@ -60,6 +60,21 @@ def _redacted(token):
     return "<redacted>" if token else None
 
 
+def _masked(address):
+    """``address`` with the password of any ``user:password@`` in it masked, for ``repr()``
+    (an external URL is used verbatim, so it may carry credentials)."""
+    if not address:
+        return address
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "", address
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not at or ":" not in userinfo:
+        return address
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}{slash}{path}"
+
+
 @dataclass(frozen=True)
 class ParcaStorePublication:
     """What a store charm asked to publish with ``publish()``, validated.
@@ -75,7 +90,7 @@ class ParcaStorePublication:
 
     def __repr__(self):
         return (f"ParcaStorePublication(port={self.port!r}, insecure={self.insecure!r}, "
-                f"external_url={self.external_url!r}, "
+                f"external_url={_masked(self.external_url)!r}, "
                 f"bearer_token={_redacted(self.bearer_token)})")
 
     @classmethod
@@ -138,7 +153,7 @@ class ParcaStoreConfig:
     raw: Dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self):
-        return (f"ParcaStoreConfig(address={self.address!r}, "
+        return (f"ParcaStoreConfig(address={_masked(self.address)!r}, "
                 f"bearer_token={_redacted(self.bearer_token)}, insecure={self.insecure!r})")
 
     @classmethod

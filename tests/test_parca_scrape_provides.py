@@ -247,7 +247,11 @@ def test_provides_config_changed_reads_nothing_after_set_unit_address(leader):
     result = leader.run_hook("config-changed")
     assert result.tool_calls("relation-get") == [] and result.relation_sets == []
     assert leader.local_unit_data(rid)["parca_scrape_unit_address"] == "demo-0.example.com"
-    leader.run_hook("update-status", action=lambda e: e(EP).set_unit_address(None))
+    seen = []
+    leader.run_hook("update-status", action=lambda e: (
+        seen.append(e(EP).unit_address), e(EP).set_unit_address(None),
+        seen.append(e(EP).unit_address)))
+    assert seen == ["demo-0.example.com", None]
     assert leader.local_unit_data(rid)["parca_scrape_unit_address"] == "10.0.9.9"
 
 

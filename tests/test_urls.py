@@ -119,3 +119,19 @@ def test_data_repr_masks_url_passwords(import_layer):
         tempo = import_layer("tempo_api")
         urls = tempo.TempoApiUrls("http://u:s3cr3t@tempo/", None)
         assert "s3cr3t" not in repr(tempo.TempoApiData(urls, urls))
+
+
+@pytest.mark.parametrize("address,shown", [
+    ("https://agent:s3cr3t@parca.example.com:443/", "https://agent:***@parca.example.com:443/"),
+    ("agent:s3cr3t@parca.example.com:443", "agent:***@parca.example.com:443"),
+    ("parca.cos.svc:7070", "parca.cos.svc:7070"),
+    ("[fd00::7]:7070", "[fd00::7]:7070"),
+])
+def test_parca_store_reprs_mask_a_password_in_the_address(import_layer, address, shown):
+    """parca_store passes an external URL through verbatim, so it may carry credentials."""
+    store = import_layer("parca_store")
+    config = store.ParcaStoreConfig.from_databag({"remote-store-address": address})
+    published = store.ParcaStorePublication.from_args(external_url=address)
+    for text in (repr(config), repr(published)):
+        assert "s3cr3t" not in text and repr(shown) in text
+    assert config.address == published.external_url == address
