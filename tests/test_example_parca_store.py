@@ -59,6 +59,18 @@ def test_example_sends_profiles_to_the_related_store(unit):
     assert "demo.sending-profiles" in unit.flags
 
 
+def test_example_shows_an_external_url_without_its_password(unit):
+    """The store's charm may give an external URL with credentials: the agent gets it whole,
+    logs and status show it without the password (the suite's leak check judges too)."""
+    url = "https://agent:pw-9Xq2@parca.example.com:443/"
+    rid = unit.relate("profiling-store", "parca", units=1)
+    result = unit.set_remote_app_data(rid, dict(STORE, **{ADDRESS: url}))
+    assert ("INFO", "profiling-store: sending profiles to https://parca.example.com:443/ "
+                    "(TLS verification on, bearer token set)") in result.logs
+    assert unit.status == ["active", "sending profiles to https://parca.example.com:443/"]
+    assert agent_config(unit)[0]["store_address"] == url
+
+
 def test_example_follows_a_token_rotation(unit):
     rid = unit.relate("profiling-store", "parca", units=1, app_data=STORE)
     result = unit.set_remote_app_data(rid, {BEARER: "rotated-" + TOKEN, INSECURE: "true"})

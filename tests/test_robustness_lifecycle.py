@@ -206,7 +206,11 @@ def test_layers_show_no_token_or_url_password_in_logs_status_or_errors(make_unit
     """Valid and unusable data carrying secrets, both sides; the suite's leak check judges."""
     unit = make_unit()
     unit.start()
-    rid = relate_requires(unit, layer, app_data=_with_url_password(layer.app_data))
+    valid = _with_url_password(layer.app_data)
+    if layer.interface == "parca_store":  # an external URL, passed through verbatim
+        valid["remote-store-address"] = f"https://agent:{URL_SECRET}@parca.example.com:443/"
+    rid = relate_requires(unit, layer, app_data=valid)
+    assert f"{layer.requires}.available" in unit.flags
     broken = {k: v.replace("://", f"://user:{URL_SECRET}@").replace(":8080", ":80a").replace(
         ":3200", ":3200x") for k, v in layer.other_app_data.items()}
     if layer.interface == "parca_store":

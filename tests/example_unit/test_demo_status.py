@@ -52,6 +52,8 @@ def test_urls_are_shown_without_credentials(endpoints):
     assert demo_status.without_credentials("http://user:pw@mimir:8080/a@b") == "http://mimir:8080/a@b"
     assert demo_status.without_credentials("https://mimir/") == "https://mimir/"
     assert demo_status.without_credentials(None) is None
+    assert demo_status.without_credentials("agent:pw@parca:443") == "parca:443"
+    assert demo_status.without_credentials("parca.cos.svc:7070") == "parca.cos.svc:7070"
     endpoints["metrics-api"].get_data.return_value.direct_url = "http://u:secret@mimir/"
     flags.add("metrics-api.available")
     demo_status.set_unit_status()

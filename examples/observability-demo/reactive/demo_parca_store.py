@@ -10,7 +10,7 @@ import os
 from charmhelpers.core import hookenv
 from charms.reactive import clear_flag, endpoint_from_name, set_flag, when, when_not
 
-from reactive.demo_status import report_problem
+from reactive.demo_status import report_problem, without_credentials
 
 # --8<-- [start:parca-store-requires]
 AGENT_STORE_CONFIG = "parca-agent-store.yaml"
@@ -33,7 +33,7 @@ def send_profiles_to_store():
         f.write("store_address: {}\ninsecure: {}\nbearer_token: {}\n".format(
             store.address, "true" if store.insecure else "false", store.bearer_token or ""))
     hookenv.log("profiling-store: sending profiles to {} (TLS verification {}, bearer token {})"
-                .format(store.address, "off" if store.insecure else "on",
+                .format(without_credentials(store.address), "off" if store.insecure else "on",
                         "set" if store.bearer_token else "none"))
     set_flag("demo.sending-profiles")
     clear_flag("profiling-store.changed")

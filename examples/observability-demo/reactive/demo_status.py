@@ -24,12 +24,15 @@ def report_problem(source, message=None):
 
 
 def without_credentials(url):
-    """``url`` without a ``user:password@`` part, for log lines and status messages."""
-    scheme, sep, rest = (url or "").partition("://")
-    if not sep:
+    """``url`` (or a ``host:port`` address) without a ``user:password@`` part, for log
+    lines and status messages."""
+    if not url:
         return url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
     authority, slash, path = rest.partition("/")
-    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
+    return f"{scheme}{sep}{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def _in_use():
@@ -42,7 +45,8 @@ def _in_use():
         api = endpoint_from_name("traces-api").get_data()
         phrases.append(f"traces at {without_credentials(api.http.direct_url)}")
     if is_flag_set("profiling-store.available"):
-        phrases.append(f"sending profiles to {endpoint_from_name('profiling-store').address}")
+        store = endpoint_from_name("profiling-store")
+        phrases.append(f"sending profiles to {without_credentials(store.address)}")
     if is_flag_set("profiling-targets.available"):
         phrases.append(f"{len(endpoint_from_name('profiling-targets').jobs())} scrape jobs")
     return phrases
