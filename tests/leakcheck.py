@@ -12,11 +12,26 @@ collects the secrets in it:
 
 ``leaks(unit)`` then lists every recorded ``juju-log`` / ``status-set``
 argument and every hook error text that contains one of those secrets.
-Secrets shorter than ``MIN_SECRET`` characters are not looked for: a
-three-letter "password" appears in ordinary text by chance.
+
+Not looked for, because no check could tell them from text shown by design:
+
+* secrets shorter than ``MIN_SECRET`` characters (a three-letter "password"
+  appears in ordinary text by chance);
+* a secret that is part of the code's own text: a string literal of a layer or
+  of the example charm (a log template, a key name) or a key Juju itself puts
+  in every databag (``private-address``...). The fuzz tests draw such values:
+  Hypothesis feeds the code's own string constants back as data.
+
+charms.reactive's trace lines (``tracer: ...`` and ``Reactive main running
+for hook ...``, logged at DEBUG) are not checked: they list flag and handler
+names, which carry relation data *keys* (``endpoint.<name>.changed.<key>``)
+and never values.
 """
 
+import ast
+import functools
 import json
+import os
 import re
 from urllib.parse import unquote
 
@@ -25,6 +40,11 @@ from jujusim import state as st
 MIN_SECRET = 8
 #: Hook tools whose arguments an operator reads (``juju debug-log``, ``juju status``).
 VISIBLE_TOOLS = ("juju-log", "status-set")
+#: Keys Juju writes into every unit databag.
+JUJU_KEYS = ("private-address", "ingress-address", "egress-subnets")
+#: How charms.reactive's own log lines begin (after ``-l LEVEL``), see the module docstring.
+FRAMEWORK_LINES = ("tracer", "Reactive main running for hook")
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: a URL's authority: what follows "://" up to the path, query or fragment (linear time:
 #: every match starts at a "://" and stops at the next "/")
 _AUTHORITY_RE = re.compile(r"://([^/?#\\\s]*)")
@@ -41,6 +61,43 @@ def url_passwords(text):
         if at and colon and password:
             out.update({password, unquote(password)})
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def code_text():
+    """Every string literal of the layers and the example charm's handlers, and Juju's keys."""
+    texts = set(JUJU_KEYS)
+    folders = [os.path.join(_ROOT, d) for d in sorted(os.listdir(_ROOT))
+               if d.startswith("interface-")]
+    folders.append(os.path.join(_ROOT, "examples", "observability-demo", "reactive"))
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as f:
+                    tree = ast.parse(f.read())
+                texts.update(node.value for node in ast.walk(tree)
+                             if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    return tuple(texts)
+
+
+def lookable(secret):
+    """Whether a leak of ``secret`` can be told from text shown by design (module docstring)."""
+    return len(secret.strip()) >= MIN_SECRET and not any(secret in text for text in code_text())
+
+
+def visible_text(tool, args):
+    """What an operator reads of one hook tool call, or None for a framework trace line."""
+    if tool not in VISIBLE_TOOLS:
+        return None
+    if tool == "juju-log" and args and args[-1].startswith(FRAMEWORK_LINES):
+        return None
+    return " ".join(args)
+
+
+def secrets_shown(secrets, texts):
+    """``[(secret, text)]`` for every lookable secret in one of ``texts``."""
+    secrets = [s for s in secrets if lookable(s)]
+    return [(s, t) for t in texts for s in secrets if s in t]
 
 
 def secrets_in_bag(bag):
@@ -115,14 +172,15 @@ class LeakWatch:
 
     def secrets(self, unit):
         found = self._seen.get(unit.state_path, set()) | secrets_in_kv(unit) | self.extra
-        return {s for s in found if len(s.strip()) >= MIN_SECRET}
+        return {s for s in found if lookable(s)}
 
     def leaks(self, unit):
         """``[(where, secret)]``: every visible text of ``unit`` that contains a secret."""
         secrets = self.secrets(unit)
         if not secrets:
             return []
-        texts = [(f"{c['hook']}: {c['tool']}", " ".join(c["args"]))
-                 for c in unit.calls if c["tool"] in VISIBLE_TOOLS]
+        texts = [(f"{c['hook']}: {c['tool']}", visible_text(c["tool"], c["args"]))
+                 for c in unit.calls]
         texts += [(f"{r.name}: error", r.error) for r in unit.history if r.error]
-        return [(where, secret) for where, text in texts for secret in secrets if secret in text]
+        return [(where, secret) for where, text in texts if text
+                for secret in secrets if secret in text]

@@ -243,3 +243,16 @@ def test_leak_check_finds_a_token_or_url_password_that_a_handler_shows(make_unit
     act(unit, lambda e: hookenv.status_set("active", e(layer.requires).address))
     assert URL_SECRET in {secret for _, secret in watch.leaks(unit)}
     no_secret_leaks.forget(unit)  # the suite's own check: this unit leaked on purpose
+
+
+def test_leak_check_skips_only_values_that_are_the_codes_own_text():
+    """A "token" that is a Juju key or a layer's literal text cannot be told apart from that
+    text; anything else is looked for, and the framework's trace lines only are skipped."""
+    from leakcheck import lookable, visible_text
+
+    assert not lookable("private-") and not lookable("unusable data")
+    assert lookable(URL_SECRET) and lookable("tok-5e2b7d9a0c3f4a81") and not lookable("short")
+    assert visible_text("juju-log", ["-l", "DEBUG", "tracer: set flag endpoint.x.changed.k"]) is None
+    assert visible_text("juju-log", ["-l", "INFO", "my token is t"]) == "-l INFO my token is t"
+    assert visible_text("status-set", ["active", "tracer"]) == "active tracer"
+    assert visible_text("relation-get", ["-r", "x:1", "-", "a/0"]) is None
