@@ -70,6 +70,22 @@ def make_unit(tmp_path, charm_dir, no_secret_leaks):
     return make
 
 
+@pytest.fixture
+def unit(make_unit):
+    """A started unit of the layers' charm, not the leader (a module may define its own)."""
+    u = make_unit()
+    u.start()
+    return u
+
+
+@pytest.fixture
+def leader(make_unit):
+    """A started unit of the layers' charm that is the leader (a module may define its own)."""
+    u = make_unit(leader=True)
+    u.start()
+    return u
+
+
 @pytest.fixture(scope="session")
 def import_layer(charm_dir):
     """Import ``relations.<interface>.<module>`` the way a built charm does (from hooks/)."""

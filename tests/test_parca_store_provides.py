@@ -41,13 +41,6 @@ def publish_catching(unit, **kwargs):
     return result, caught.get("error")
 
 
-@pytest.fixture
-def leader(make_unit):
-    u = make_unit(leader=True)
-    u.start()
-    return u
-
-
 def test_provides_leader_writes_defaults_to_every_relation(leader):
     rid1 = leader.relate(EP, "parca-agent", units=1)
     rid2 = leader.relate(EP, "other-agent", units=2)

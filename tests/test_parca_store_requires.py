@@ -38,15 +38,6 @@ def read(unit):
     return seen
 
 
-
-
-@pytest.fixture
-def unit(make_unit):
-    u = make_unit()
-    u.start()
-    return u
-
-
 def test_requires_sets_no_flag_before_any_relation(unit):
     assert not unit.flags & PUBLIC
     seen = read(unit)

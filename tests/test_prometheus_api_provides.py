@@ -16,13 +16,6 @@ def publish(unit, *args, **kwargs):
                          action=lambda e: e(EP).publish(*args, **kwargs))
 
 
-@pytest.fixture
-def leader(make_unit):
-    u = make_unit(leader=True)
-    u.start()
-    return u
-
-
 def test_provides_leader_writes_application_data_to_every_relation(leader):
     rid1 = leader.relate(EP, "grafana", units=1)
     rid2 = leader.relate(EP, "prometheus-scraper", units=2)

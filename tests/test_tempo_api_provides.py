@@ -24,13 +24,6 @@ def decoded(bag):
     return {key: json.loads(value) for key, value in bag.items()}
 
 
-@pytest.fixture
-def leader(make_unit):
-    u = make_unit(leader=True)
-    u.start()
-    return u
-
-
 def test_provides_leader_writes_both_json_keys_to_every_relation(leader):
     rid1 = leader.relate(EP, "grafana", units=1)
     rid2 = leader.relate(EP, "trace-consumer", units=2)

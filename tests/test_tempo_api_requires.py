@@ -24,15 +24,6 @@ def get_data(unit):
     return seen["data"], seen["reason"]
 
 
-
-
-@pytest.fixture
-def unit(make_unit):
-    u = make_unit()
-    u.start()
-    return u
-
-
 def test_requires_sets_no_flag_before_any_relation(unit):
     assert not unit.flags & PUBLIC
     assert get_data(unit) == (None, None)
