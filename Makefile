@@ -55,14 +55,30 @@ bench: $(STAMP)
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
 # requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
 # failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
-# look); the table is also written to build/fuzz.txt.
+# look). The properties run in FUZZ_GROUPS parallel processes (the same examples as one
+# process: the seed fixes each property's examples); logs in build/fuzz/, the table in
+# build/fuzz.txt.
 FUZZ_EXAMPLES ?= 10000
-FUZZ_SEED ?= $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
+endif
+FUZZ_GROUPS ?= "prometheus_api or parca_scrape" "tempo_api or parca_store"
 fuzz: $(STAMP)
-	mkdir -p $(BUILD_DIR)
-	env -u PYTHONDONTWRITEBYTECODE FUZZ_TABLE=$(BUILD_DIR)/fuzz.txt FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
-	$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
-		--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED)
+	rm -rf $(BUILD_DIR)/fuzz && mkdir -p $(BUILD_DIR)/fuzz
+	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per requires side; logs in $(BUILD_DIR)/fuzz/"
+	@n=0; pids=; \
+	for group in $(FUZZ_GROUPS); do n=$$((n + 1)); \
+		env -u PYTHONDONTWRITEBYTECODE FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+			FUZZ_COUNTS=$(BUILD_DIR)/fuzz/$$n.json \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
+			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) -k "$$group" \
+			> $(BUILD_DIR)/fuzz/$$n.log 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	$(BIN)/python tests/fuzz_report.py $(FUZZ_SEED) $(BUILD_DIR)/fuzz/*.json | tee $(BUILD_DIR)/fuzz.txt; \
+	if [ $$status != 0 ]; then grep -h -A30 "Falsifying example" $(BUILD_DIR)/fuzz/*.log; \
+		echo "fuzz: a property failed; see $(BUILD_DIR)/fuzz/*.log"; fi; \
+	exit $$status
 
 # The suite under every other Python of 3.8, 3.10, 3.11 and 3.12 that pyenv has.
 test-pythons:

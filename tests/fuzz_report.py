@@ -5,11 +5,19 @@ example and, when an assertion or an exception escapes it, a failure
 (Hypothesis replays failing examples while it shrinks them, and those
 replays count too). Loaded as a pytest plugin (``-p fuzz_report``), this
 module prints the table at the end of the run: layer, side, examples tried,
-failures and the Hypothesis seed.
+failures and the Hypothesis seed, and writes it to ``$FUZZ_TABLE`` and the
+counts as JSON to ``$FUZZ_COUNTS`` when those are set.
+
+``python tests/fuzz_report.py SEED COUNTS.json...`` prints the table of several
+runs together (``make fuzz`` runs the properties in parallel processes: with
+``--hypothesis-seed``, each property draws the same examples whichever
+process runs it, so the merged table is that of one run).
 """
 
 import contextlib
+import json
 import os
+import sys
 
 #: {(layer, side): {"tried": n, "failures": n}}
 FUZZ_STATS = {}
@@ -49,3 +57,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if path:
         with open(path, "w") as f:
             f.write("\n".join(table(seed)) + "\n")
+    path = os.environ.get("FUZZ_COUNTS")
+    if path:
+        with open(path, "w") as f:
+            json.dump([[layer, side, stats] for (layer, side), stats in FUZZ_STATS.items()], f)
+
+
+def merge(paths):
+    """Add the counts written by several runs (``FUZZ_COUNTS``) into ``FUZZ_STATS``."""
+    for path in paths:
+        with open(path) as f:
+            for layer, side, stats in json.load(f):
+                total = FUZZ_STATS.setdefault((layer, side), {"tried": 0, "failures": 0})
+                total["tried"] += stats["tried"]
+                total["failures"] += stats["failures"]
+
+
+if __name__ == "__main__":
+    merge(sys.argv[2:])
+    print("\n".join(table(sys.argv[1])))
