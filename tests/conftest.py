@@ -67,6 +67,7 @@ def make_unit(tmp_path, charm_dir, no_secret_leaks):
             charm = shutil.copytree(charm, str(workdir / "charm"), symlinks=True)
         return no_secret_leaks.watch(Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs))
 
+    make.leak_watch = no_secret_leaks
     return make
 
 
