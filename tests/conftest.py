@@ -55,19 +55,20 @@ def no_secret_leaks(monkeypatch):
 @pytest.fixture
 def make_unit(tmp_path, charm_dir, no_secret_leaks):
     """Factory of local units (each with its own state file and unit database), each
-    watched for secrets it shows (``no_secret_leaks``)."""
+    watched for secrets it shows (``no_secret_leaks``) unless made with ``watched=False``
+    (a test that checks what its unit shows itself)."""
     counter = itertools.count()
 
-    def make(unit=f"{APP}/0", charm=None, **kwargs):
+    def make(unit=f"{APP}/0", charm=None, watched=True, **kwargs):
         workdir = tmp_path / f"unit{next(counter)}"
         charm = charm or charm_dir
         if kwargs.get("runner") == "exec":
             # A unit has its own copy of the charm, as on a real machine: hooks
             # write into CHARM_DIR (charmhelpers' persistent config, for one).
             charm = shutil.copytree(charm, str(workdir / "charm"), symlinks=True)
-        return no_secret_leaks.watch(Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs))
+        made = Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs)
+        return no_secret_leaks.watch(made) if watched else made
 
-    make.leak_watch = no_secret_leaks
     return make
 
 

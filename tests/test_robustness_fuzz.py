@@ -64,8 +64,7 @@ class Related:
         # ordinary data that another shows (an "insecure" value quoted in a warning): each
         # example checks its own hook against its own secrets (``assert_hook_clean``,
         # ``_provide``) instead of the suite-wide check, which would mix them.
-        self.unit = self.make_unit()
-        self.make_unit.leak_watch.forget(self.unit)
+        self.unit = self.make_unit(watched=False)
         self.endpoint = self.layer.requires if self.side == "requires" else self.layer.provides
         names = [f"{self.layer.remote_app}/{i}" for i in range(self.units)]
         if self.side == "requires" and self.layer.interface == "parca_scrape":
