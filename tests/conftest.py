@@ -41,9 +41,9 @@ def no_secret_leaks(monkeypatch):
     """After every test: no unit made by ``make_unit`` showed a secret it held.
 
     Bearer tokens and URL passwords that were ever in a unit's databags,
-    config or remembered publications (or that the test declared with
-    ``no_secret_leaks.add``) must not appear in any of its ``juju-log`` or
-    ``status-set`` arguments or hook error texts. See ``leakcheck.py``.
+    config or remembered publications must not appear in any of its
+    ``juju-log`` or ``status-set`` arguments or hook error texts. See
+    ``leakcheck.py``.
     """
     watch = LeakWatch()
     watch.patch(monkeypatch)

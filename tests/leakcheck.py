@@ -141,7 +141,6 @@ class LeakWatch:
 
     def __init__(self):
         self.units = []
-        self.extra = set()
         self._seen = {}  # state path -> secrets
 
     def watch(self, unit):
@@ -153,10 +152,6 @@ class LeakWatch:
     def forget(self, unit):
         """Stop following ``unit`` (a test that leaks on purpose, to prove a check fails)."""
         self.units = [u for u in self.units if u is not unit]
-
-    def add(self, *secrets):
-        """Secrets a test handed to a layer some other way (e.g. a call that was refused)."""
-        self.extra.update(secrets)
 
     def patch(self, monkeypatch):
         """Make ``jujusim.state.save`` report every model it writes to this watch."""
@@ -171,7 +166,7 @@ class LeakWatch:
         monkeypatch.setattr(st, "save", watching_save)
 
     def secrets(self, unit):
-        found = self._seen.get(unit.state_path, set()) | secrets_in_kv(unit) | self.extra
+        found = self._seen.get(unit.state_path, set()) | secrets_in_kv(unit)
         return {s for s in found if lookable(s)}
 
     def leaks(self, unit):
