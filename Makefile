@@ -4,6 +4,7 @@
 #   make test    environment + the whole test suite (lint, layers, contract, built charm)
 #   make vendor  copy the shared modules of layerlib/ into the layers that use them
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
+#   make index   regenerate each layer's layer-index entry, interfaces/<layer name>.json
 #   make bench   hook-cost benchmark of the layers against the framework (not part of test)
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
 
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: vendor build test lint unit-example test-pythons docs bench fuzz clean
+.PHONY: vendor build test lint unit-example test-pythons docs index bench fuzz clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,11 @@ build: $(STAMP)
 # tests/test_docs.py fails when a checked-in file differs from what this writes.
 docs: $(STAMP)
 	$(BIN)/python tools/refdocs.py
+
+# The layer-index entry of every layer, from publishing.yaml and its interface.yaml
+# (tools/layer_index.py); tests/test_publishing.py fails when a checked-in entry is stale.
+index: $(STAMP)
+	$(BIN)/python tools/layer_index.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
