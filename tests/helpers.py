@@ -94,3 +94,26 @@ def stub_layers(dest):
                         "from charms.reactive import Endpoint\n\n\n"
                         f"class {cls}(Endpoint):\n    pass\n")
     return dest
+
+
+#: What a copy of the checkout leaves out: what a fresh clone does not have.
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__", ".pytest_cache",
+                                        ".ruff_cache", ".hypothesis", "*.pyc")
+AUTHOR_CHARM = os.path.join(ROOT, "examples", "author-charm")
+#: Where a charm keeps its checkout of the layers (docs/building.md: the git submodule).
+SUBMODULE = "interfaces/observability-layers"
+
+
+def copy_checkout(dest):
+    """A copy of this checkout as a fresh clone has it (no .git, venvs, build output)."""
+    shutil.copytree(ROOT, dest, ignore=NOT_IN_A_CLONE, symlinks=True)
+    return dest
+
+
+def author_charm_with_checkout(parent, src=AUTHOR_CHARM):
+    """``src`` (examples/author-charm) copied into ``parent``, with a copy of this checkout in
+    its ``interfaces/observability-layers``, as a charm with the submodule has it."""
+    charm = os.path.join(str(parent), os.path.basename(src))
+    shutil.copytree(src, charm, ignore=NOT_IN_A_CLONE)
+    copy_checkout(os.path.join(charm, SUBMODULE))
+    return charm

@@ -13,7 +13,6 @@ charmcraft's documented requirements.
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -24,12 +23,9 @@ import helpers
 from jujusim import build as jbuild
 
 DOC = os.path.join(helpers.ROOT, "docs", "building.md")
-AUTHOR_CHARM = os.path.join(helpers.ROOT, "examples", "author-charm")
+AUTHOR_CHARM = helpers.AUTHOR_CHARM
 STANDIN = os.path.join(helpers.OFFLINE_LAYERS, "layer-basic")
-SUBMODULE = "interfaces/observability-layers"
-#: What a copy of the checkout leaves out: what a fresh clone does not have.
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__", ".pytest_cache",
-                                        ".ruff_cache", ".hypothesis", "*.pyc")
+SUBMODULE = helpers.SUBMODULE
 
 
 def doc_block(name, lang):
@@ -40,12 +36,6 @@ def doc_block(name, lang):
     match = re.search(marker + "(.*?)```", text, re.S)
     assert match, f"docs/building.md has no {lang} block marked building:{name}"
     return match.group(1)
-
-
-def copy_checkout(dest):
-    """A copy of this checkout as a fresh clone has it (no .git, venvs, build output)."""
-    shutil.copytree(helpers.ROOT, dest, ignore=NOT_IN_A_CLONE, symlinks=True)
-    return dest
 
 
 def run_offline_commands(charm, env_extra=None):
@@ -72,9 +62,7 @@ def files_of(top):
 def author_charm_with_checkout(tmp_path, exclude=True):
     """examples/author-charm in ``tmp_path/src``, this checkout in its interfaces/ (as a
     submodule would be); ``exclude=False`` drops the page's exclude from its layer.yaml."""
-    charm = str(tmp_path / "src" / "author-charm")
-    shutil.copytree(AUTHOR_CHARM, charm, ignore=NOT_IN_A_CLONE)
-    copy_checkout(os.path.join(charm, SUBMODULE))
+    charm = helpers.author_charm_with_checkout(tmp_path / "src")
     if not exclude:
         path = os.path.join(charm, "layer.yaml")
         with open(path) as f:
