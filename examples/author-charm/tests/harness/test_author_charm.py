@@ -114,3 +114,14 @@ def test_a_bad_tempo_url_blocks_the_charm(make_unit, grpc):
     rid = unit.relate("tempo-api", "grafana", units=1)
     assert unit.local_app_data(rid) == {}
     assert unit.status == ["blocked", "invalid tempo-http-url or tempo-grpc-url"]
+
+
+# -- the built hook files, end to end -----------------------------------------
+
+def test_built_hook_files_run_end_to_end(make_unit):
+    """runner="exec": Juju's way, each hook a process running the built charm's hook file."""
+    unit = make_unit(runner="exec")
+    unit.start()
+    unit.relate("metrics", "mimir", units=1, app_data=MIMIR)
+    assert workload_config(unit)["prometheus_url"] == MIMIR["direct_url"]
+    assert unit.status == ["active", "ready"]
