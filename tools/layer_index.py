@@ -8,7 +8,7 @@ interface layer (its README and ``schema.json``): ``id``, the name a charm's
 layer's folder in it; plus ``docs``, the layer's README. ``repo`` comes from
 ``publishing.yaml`` (the one place it is stated), ``summary`` from the
 layer's ``interface.yaml``. ``make index`` runs this script;
-``tests/test_publishing.py`` fails when a checked-in entry differs from what
+``tests/crosslayer/test_publishing.py`` fails when a checked-in entry differs from what
 it writes.
 
     python tools/layer_index.py            write every entry (and remove stale ones)
