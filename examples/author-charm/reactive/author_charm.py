@@ -10,7 +10,7 @@ import json
 import os
 
 from charmhelpers.core import hookenv
-from charms.reactive import clear_flag, endpoint_from_name, is_flag_set, set_flag, when, when_not
+from charms.reactive import clear_flag, endpoint_from_name, is_flag_set, set_flag, when
 
 PPROF_PORTS = (6060, 6061)
 CONFIG_FILE = "author-charm.json"
@@ -58,50 +58,39 @@ def offer_pprof_endpoints():
 
 @when("metrics.changed")
 def configure_metrics_api():
-    """Point the application at the related API (or at none when it went away)."""
+    """Point the application at the related API, or at none: ``.changed`` is also set when
+    the API goes away (last unit departed, relation broken, data unusable), and then
+    ``get_data()`` is None."""
     api = endpoint_from_name("metrics").get_data()
     render(prometheus_url=api.direct_url if api else None)
-    set_flag("author-charm.metrics-configured")
     clear_flag("metrics.changed")
-
-
-@when("author-charm.metrics-configured")
-@when_not("metrics.available")
-def forget_metrics_api():
-    """The API went away (last unit departed, relation broken, or its data became unusable)."""
-    render(prometheus_url=None)
-    clear_flag("author-charm.metrics-configured")
 
 
 # -- parca_store, requires: where the profiling agent sends profiles ----------
 
 @when("profile-store.changed")
 def configure_profile_store():
+    """Point the profiling agent at the related store, or stop it when the store went away."""
     store = endpoint_from_name("profile-store")
     render(profile_store={"address": store.address, "insecure": store.insecure,
                           "bearer_token": store.bearer_token} if store.get_data() else None)
-    set_flag("author-charm.store-configured")
     clear_flag("profile-store.changed")
-
-
-@when("author-charm.store-configured")
-@when_not("profile-store.available")
-def forget_profile_store():
-    render(profile_store=None)
-    clear_flag("author-charm.store-configured")
 
 
 # -- tempo_api, provides: this application's Tempo-compatible query API -------
 
 @when("tempo-api.joined")
 def offer_tempo_api():
-    """Publish the configured URLs (every unit may call; only the leader writes)."""
+    """Publish the configured URLs (every unit may call; only the leader writes); withdraw
+    them when the config stops offering the API."""
     http, grpc = hookenv.config("tempo-http-url"), hookenv.config("tempo-grpc-url")
+    endpoint = endpoint_from_name("tempo-api")
+    clear_flag("author-charm.bad-tempo-config")
     if not (http and grpc):
+        endpoint.unpublish()
         return
     try:
-        endpoint_from_name("tempo-api").publish(http, grpc)
-        clear_flag("author-charm.bad-tempo-config")
+        endpoint.publish(http, grpc)
     except ValueError as e:
         hookenv.log(f"tempo-api: not offered: {e}", level=hookenv.WARNING)
         set_flag("author-charm.bad-tempo-config")
@@ -117,10 +106,12 @@ def set_status():
         hookenv.status_set("blocked", "metrics: " + endpoint_from_name("metrics").invalid_reason)
     elif is_flag_set("profile-store.invalid"):
         hookenv.status_set("blocked", "profile-store: " + endpoint_from_name("profile-store").invalid_reason)
-    elif not is_flag_set("metrics.available"):
-        hookenv.status_set("waiting", "waiting for a metrics API")
-    else:
+    elif is_flag_set("metrics.available"):
         hookenv.status_set("active", "ready")
+    elif is_flag_set("metrics.joined"):
+        hookenv.status_set("waiting", "metrics: related, waiting for data")
+    else:
+        hookenv.status_set("blocked", "needs a metrics relation")
 
 
 hookenv.atexit(set_status)

@@ -48,8 +48,16 @@ def test_a_unit_that_is_not_the_leader_writes_no_application_data(make_unit):
 
 # -- prometheus_api, requires ---------------------------------------------------
 
-def test_waits_for_a_metrics_api_until_one_is_related(juju_unit):
-    assert juju_unit.status == ["waiting", "waiting for a metrics API"]
+def test_needs_a_metrics_relation_until_one_is_related(juju_unit):
+    assert juju_unit.status == ["blocked", "needs a metrics relation"]
+
+
+def test_related_but_waiting_for_mimir_to_publish(juju_unit):
+    rid = juju_unit.relate("metrics", "mimir", units=1)
+    assert "metrics.joined" in juju_unit.flags and "metrics.available" not in juju_unit.flags
+    assert juju_unit.status == ["waiting", "metrics: related, waiting for data"]
+    juju_unit.set_remote_app_data(rid, MIMIR)
+    assert juju_unit.status == ["active", "ready"]
 
 
 def test_uses_the_metrics_api_mimir_publishes(juju_unit):
@@ -63,9 +71,10 @@ def test_uses_the_metrics_api_mimir_publishes(juju_unit):
 def test_forgets_the_metrics_api_when_the_relation_goes(juju_unit):
     rid = juju_unit.relate("metrics", "mimir", units=1, app_data=MIMIR)
     juju_unit.remove_relation(rid)
-    assert not {"metrics.available", "author-charm.metrics-configured"} & juju_unit.flags
+    # .changed was set when the data went away, and the charm's handler cleared it
+    assert not {"metrics.available", "metrics.joined", "metrics.changed"} & juju_unit.flags
     assert workload_config(juju_unit)["prometheus_url"] is None
-    assert juju_unit.status == ["waiting", "waiting for a metrics API"]
+    assert juju_unit.status == ["blocked", "needs a metrics relation"]
 
 
 def test_unusable_metrics_data_blocks_the_charm_without_failing_a_hook(juju_unit):
@@ -105,6 +114,18 @@ def test_offers_nothing_until_both_tempo_urls_are_set(juju_unit):
     juju_unit.set_config(**TEMPO)
     juju_unit.run_hook("tempo-api-relation-changed", rid=rid)
     assert set(juju_unit.local_app_data(rid)) == {"http", "grpc"}
+
+
+def test_withdraws_the_tempo_api_when_the_config_stops_offering_it(make_unit):
+    unit = make_unit(config=TEMPO)
+    unit.start()
+    rid = unit.relate("tempo-api", "grafana", units=1)
+    unit.set_config(**{"tempo-grpc-url": ""})  # config-changed: the charm calls unpublish()
+    assert unit.local_app_data(rid) == {}
+    # ... and a new leader does not bring it back
+    unit.set_leader(False)
+    unit.set_leader(True)
+    assert unit.local_app_data(rid) == {}
 
 
 @pytest.mark.parametrize("grpc", ["grpc://author-charm:9096", "not a url"])

@@ -36,7 +36,7 @@ def test_configure_metrics_api_writes_the_url_and_clears_changed(endpoint, tmp_p
     flags.add("metrics.changed")
     charm.configure_metrics_api()
     assert written(tmp_path) == {"prometheus_url": "http://mimir/"}
-    assert "metrics.changed" not in flags and "author-charm.metrics-configured" in flags
+    assert "metrics.changed" not in flags
 
 
 def test_configure_metrics_api_with_no_data_writes_none(endpoint, tmp_path):
@@ -45,10 +45,11 @@ def test_configure_metrics_api_with_no_data_writes_none(endpoint, tmp_path):
     assert written(tmp_path) == {"prometheus_url": None}
 
 
-def test_offer_tempo_api_publishes_nothing_without_both_urls(endpoint):
+def test_offer_tempo_api_withdraws_without_both_urls(endpoint):
     hookenv.config.side_effect = {"tempo-http-url": "http://t:3200", "tempo-grpc-url": ""}.get
     charm.offer_tempo_api()
     endpoint.publish.assert_not_called()
+    endpoint.unpublish.assert_called_once_with()
 
 
 def test_offer_tempo_api_flags_a_refused_url(endpoint):
