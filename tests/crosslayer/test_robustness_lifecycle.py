@@ -141,21 +141,28 @@ def test_requires_reading_the_same_data_again_writes_nothing(make_unit, layer):
 # --------------------------------------------------------------------------
 
 @by_layer
-def test_requires_broken_relation_leaves_no_public_flag_or_stored_data(make_unit, layer):
+def test_requires_broken_relation_leaves_only_changed_and_no_stored_data(make_unit, layer):
     unit = make_unit()
     unit.start()
     rid = relate_requires(unit, layer)
     prefix = layer.kv_prefix(layer.requires)
     assert f"{layer.requires}.available" in unit.flags and unit.kv(prefix)
-    unit.remove_relation(rid)
-    assert public_flags(unit.flags, layer.requires) == set()
-    assert unit.kv(prefix) == {}
-
+    unit.clear_flag(f"{layer.requires}.changed")
     seen = {}
+    unit.remove_relation(rid)
+    # the data went away: changed tells the charm, which sees nothing exposed any more
+    assert public_flags(unit.flags, layer.requires) == {f"{layer.requires}.changed"}
+    act(unit, lambda e: seen.update(gone=layer.exposed(e(layer.requires))))
+    assert not seen["gone"]
+    assert unit.kv(prefix) == {}
+    unit.clear_flag(f"{layer.requires}.changed")
+    assert public_flags(unit.flags, layer.requires) == set()
+
     rid = relate_requires(unit, layer, app_data=layer.other_app_data)
     act(unit, lambda e: seen.update(exposed=layer.exposed(e(layer.requires))))
     assert public_flags(unit.flags, layer.requires) == {f"{layer.requires}.available",
-                                                        f"{layer.requires}.changed"}
+                                                        f"{layer.requires}.changed",
+                                                        f"{layer.requires}.joined"}
     fresh = make_unit(unit="fresh/0")
     relate_requires(fresh, layer, app_data=layer.other_app_data)
     act(fresh, lambda e: seen.update(fresh=layer.exposed(e(layer.requires))))

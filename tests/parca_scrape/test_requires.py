@@ -9,6 +9,7 @@ from jujusim import state as st
 EP = "profiling-targets"
 AVAILABLE, CHANGED, INVALID = (EP + ".available", EP + ".changed", EP + ".invalid")
 PUBLIC = {AVAILABLE, CHANGED, INVALID}
+JOINED = EP + ".joined"
 UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 INSTANCE = {"source_labels": ["juju_model", "juju_model_uuid", "juju_application", "juju_unit"],
             "separator": "_", "target_label": "instance", "regex": "(.*)"}
@@ -95,13 +96,14 @@ def test_requires_units_joining_and_departing_change_the_jobs(unit):
     assert read(unit)["jobs"] == [job("target", [("target/1", "10.1.0.2")])]
 
 
-def test_requires_last_unit_leaving_clears_everything(unit):
+def test_requires_last_unit_leaving_clears_everything_but_changed(unit):
     rid = unit.relate(EP, "target", units=["target/0"], app_data=app_data("target"),
                       unit_data={"target/0": unit_data("target/0", "10.1.0.1")})
-    assert AVAILABLE in unit.flags
+    assert {AVAILABLE, JOINED} <= unit.flags
+    unit.clear_flag(CHANGED)
     result = unit.remove_unit(rid, "target/0")
     assert result.error is None
-    assert not unit.flags & PUBLIC
+    assert unit.flags & (PUBLIC | {JOINED}) == {CHANGED}  # the jobs went away: the charm is told
     assert unit.kv(f"interface.parca_scrape.{EP}.") == {}
     assert read(unit)["jobs"] == []
 

@@ -5,6 +5,7 @@ import pytest
 EP = "profiling-store"
 AVAILABLE, CHANGED, INVALID = (EP + ".available", EP + ".changed", EP + ".invalid")
 PUBLIC = {AVAILABLE, CHANGED, INVALID}
+JOINED = EP + ".joined"
 TOKEN = "s3cr3t-store-T0KEN-requires"
 ADDRESS, BEARER, INSECURE = ("remote-store-address", "remote-store-bearer-token",
                              "remote-store-insecure")
@@ -148,13 +149,14 @@ def test_requires_recovers_when_data_becomes_valid(unit):
     assert read(unit)["reason"] is None
 
 
-def test_requires_departure_of_the_last_store_unit_clears_everything(unit):
+def test_requires_departure_of_the_last_store_unit_clears_everything_but_changed(unit):
     rid = unit.relate(EP, "parca", units=2, app_data=STORE)
     unit.remove_unit(rid, "parca/0")
-    assert AVAILABLE in unit.flags  # one store unit is still there
+    assert {AVAILABLE, JOINED} <= unit.flags  # one store unit is still there
+    unit.clear_flag(CHANGED)
     result = unit.remove_unit(rid, "parca/1")
     assert result.error is None
-    assert not unit.flags & PUBLIC
+    assert unit.flags & (PUBLIC | {JOINED}) == {CHANGED}  # the store went away: the charm is told
     assert read(unit)["config"] == {}
     assert unit.kv("interface.parca_store.") == {}
 

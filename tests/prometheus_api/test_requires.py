@@ -5,6 +5,7 @@ import pytest
 EP = "metrics-api"
 AVAILABLE, CHANGED, INVALID = (EP + ".available", EP + ".changed", EP + ".invalid")
 PUBLIC = {AVAILABLE, CHANGED, INVALID}
+JOINED = EP + ".joined"
 MIMIR = {"direct_url": "http://mimir.cos.svc:8080/prometheus"}
 
 
@@ -116,16 +117,18 @@ def test_requires_keeps_data_while_one_unit_remains(unit):
 
 def test_requires_clears_available_when_last_unit_departs(unit):
     rid = unit.relate(EP, "mimir", units=1, app_data=MIMIR)
+    unit.clear_flag(CHANGED)
     unit.remove_unit(rid, "mimir/0")
-    assert not unit.flags & PUBLIC
+    assert unit.flags & (PUBLIC | {JOINED}) == {CHANGED}  # the data went away: the charm is told
     assert get_data(unit) == (None, None)
 
 
-def test_requires_clears_every_flag_and_stored_value_when_broken(unit):
+def test_requires_clears_every_flag_but_changed_and_every_stored_value_when_broken(unit):
     rid = unit.relate(EP, "mimir", units=1, app_data={"direct_url": "bad"})
     unit.set_remote_app_data(rid, MIMIR)
+    unit.clear_flag(CHANGED)
     unit.remove_relation(rid)
-    assert not unit.flags & PUBLIC
+    assert unit.flags & (PUBLIC | {JOINED}) == {CHANGED}
     assert unit.kv("interface.prometheus_api.") == {}
 
 

@@ -7,6 +7,7 @@ import pytest
 EP = "traces-api"
 AVAILABLE, CHANGED, INVALID = (EP + ".available", EP + ".changed", EP + ".invalid")
 PUBLIC = {AVAILABLE, CHANGED, INVALID}
+JOINED = EP + ".joined"
 TEMPO = {"http": '{"direct_url": "http://tempo.cos.svc:3200/"}',
          "grpc": '{"direct_url": "http://tempo.cos.svc:9096/"}'}
 
@@ -183,17 +184,19 @@ def test_requires_keeps_data_while_one_unit_remains(unit):
 
 def test_requires_clears_available_when_last_unit_departs(unit):
     rid = unit.relate(EP, "tempo", units=1, app_data=TEMPO)
+    unit.clear_flag(CHANGED)
     unit.remove_unit(rid, "tempo/0")
-    assert not unit.flags & PUBLIC
+    assert unit.flags & (PUBLIC | {JOINED}) == {CHANGED}  # the data went away: the charm is told
     assert get_data(unit) == (None, None)
 
 
-def test_requires_clears_every_flag_and_stored_value_when_broken(unit):
+def test_requires_clears_every_flag_but_changed_and_every_stored_value_when_broken(unit):
     rid = unit.relate(EP, "tempo", units=1, app_data={"http": "bad"})
     unit.set_remote_app_data(rid, TEMPO)
-    assert {AVAILABLE, CHANGED} <= unit.flags
+    assert {AVAILABLE, CHANGED, JOINED} <= unit.flags
+    unit.clear_flag(CHANGED)
     unit.remove_relation(rid)
-    assert not unit.flags & PUBLIC
+    assert unit.flags & (PUBLIC | {JOINED}) == {CHANGED}
     assert unit.kv("interface.tempo_api.") == {}
 
 
