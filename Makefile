@@ -26,7 +26,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 # The code more than one layer needs is written once in layerlib/ and copied whole into
-# each layer that imports it (tools/vendor.py; tests/test_vendor.py fails on a stale copy).
+# each layer that imports it (tools/vendor.py; tests/crosslayer/test_vendor.py fails on a stale copy).
 vendor:
 	$(PYTHON) tools/vendor.py
 
