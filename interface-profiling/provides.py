@@ -23,9 +23,6 @@ class ProfilingProvides(LeaderAppPublisher, Endpoint):
       Set and cleared by this layer; cleared when the last relation goes.
     """
 
-    interface = "profiling"
-    keys = KEYS
-
     # -- public API -----------------------------------------------------------
 
     def publish_endpoint(self, otlp_grpc_endpoint, insecure=False):
@@ -48,5 +45,10 @@ class ProfilingProvides(LeaderAppPublisher, Endpoint):
         bag = self._kv.get(self._published_key)
         return ProfilingEndpoint.from_databag(bag) if bag else None
 
+    # -- the interface-specific part ----------------------------------------
 
-ProfilingProvides.register()
+    _interface = "profiling"
+    _keys = KEYS
+
+
+ProfilingProvides._register()

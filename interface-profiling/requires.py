@@ -32,11 +32,6 @@ class ProfilingRequires(ManyRequires, Endpoint):
       cleared by this layer.
     """
 
-    interface = "profiling"
-    invalid_error = InvalidDataError
-    combined_name = "endpoints"
-    empty = []
-
     # -- public API -----------------------------------------------------------
 
     def get_endpoints(self):
@@ -45,7 +40,12 @@ class ProfilingRequires(ManyRequires, Endpoint):
         usable data, in relation-id order; ``[]`` when there is none."""
         return [ProfilingEndpoint(**endpoint) for endpoint in self._combined()]
 
-    # -- ManyRequires ---------------------------------------------------------
+    # -- the interface-specific part ----------------------------------------
+
+    _interface = "profiling"
+    _invalid_error = InvalidDataError
+    _combined_name = "endpoints"
+    _empty = []
 
     def _decode(self, relation):
         endpoint = ProfilingEndpoint.from_databag(relation.received_app_raw)
@@ -55,4 +55,4 @@ class ProfilingRequires(ManyRequires, Endpoint):
         return [value for value in values if value]
 
 
-ProfilingRequires.register()
+ProfilingRequires._register()
