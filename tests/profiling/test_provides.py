@@ -248,10 +248,11 @@ def test_provides_unpublish_is_not_undone_by_a_new_leader_or_a_new_relation(lead
     assert leader.local_app_data(rid) == {} and leader.local_app_data(later) == {}
 
 
-def test_provides_unpublish_with_nothing_published_makes_no_hook_tool_call(leader):
+def test_provides_unpublish_with_nothing_published_writes_nothing(leader):
     leader.relate(EP, "my-app", units=1)
-    for result in (unpublish(leader), unpublish(leader)):
-        assert result.relation_sets == [] and result.tool_calls("relation-get") == []
+    first, again = unpublish(leader), unpublish(leader)
+    assert first.relation_sets == []  # (it looks: an earlier leader may have left data)
+    assert again.relation_sets == [] and again.tool_calls("relation-get") == []
     publish(leader, ADDRESS)
     unpublish(leader)
     again = unpublish(leader)
@@ -286,3 +287,15 @@ def test_provides_never_writes_unit_data(leader):
     writes = [args for r in leader.history for args in r.relation_sets]
     assert writes and all("--app" in args for args in writes)
     assert leader.local_unit_data(rid) == {}
+
+
+def test_provides_unpublish_removes_what_an_earlier_leader_left_once_leader(make_unit):
+    unit = make_unit(unit="observability-demo/1", leader=False)
+    unit.start()
+    rid = unit.relate(EP, "my-app", units=1)
+    key = rid.split(":")[1]
+    unit.edit(lambda s: s["relations"][key].update(local_app=dict(WANT, colour="blue")))
+    assert unpublish(unit).relation_sets == []  # not the leader
+    result = unit.set_leader(True)
+    assert len(result.relation_sets) == 1
+    assert unit.local_app_data(rid) == {"colour": "blue"}
