@@ -1,10 +1,10 @@
-"""Contract adapter of profiling: the example charm's endpoints, the provider call, what the
-requirer exposes (``get_endpoints()`` as upstream's ``{otlp_grpc, insecure}`` dicts)."""
+"""Contract adapter of profiling: how the contract runner (``kit.contract``) drives this layer:
+the example charm's endpoints, the provider call, and what the requirer exposes
+(``get_endpoints()`` as upstream's ``{otlp_grpc, insecure}`` dicts)."""
 
-from contract_adapters.base import Adapter, register
+from kit.adapter import Adapter
 
 
-@register
 class Profiling(Adapter):
     interface = "profiling"
     provides_endpoint = "receive-profiles"

@@ -1,4 +1,6 @@
-"""Generated profiling data for the fuzz tests, each example with the contract's verdict.
+"""Fuzz strategies of profiling: remote databags of JSON-encoded ``otlp_grpc_endpoint_url`` /
+``insecure`` for one to three relations, and ``publish_endpoint()`` arguments, each with the
+contract's verdict (``kit.fuzz_data``).
 
 Worked out from the contract (``shared/contract/README.md``, section profiling, and the
 deviations in the layer's README), not from the layer's code:
@@ -16,8 +18,8 @@ import json
 
 from hypothesis import strategies as st
 
-import fuzz_data as fd
-from fuzz_data import EMPTY, INVALID, UNKNOWN, VALID, Verdict
+from kit import fuzz_data as fd
+from kit.fuzz_data import EMPTY, INVALID, UNKNOWN, VALID, Verdict
 
 KEY, INSECURE = "otlp_grpc_endpoint_url", "insecure"
 TRUE_WORDS = ("true", "t", "yes", "y", "on", "1")

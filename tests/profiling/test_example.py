@@ -7,7 +7,7 @@ import os
 import pytest
 import yaml
 
-import helpers
+from kit import helpers
 
 READY = ["active", "ready; nothing related yet"]
 ADDRESS = "pyroscope-0.pyroscope-endpoints.cos.svc.cluster.local:4040"
