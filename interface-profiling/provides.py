@@ -15,7 +15,8 @@ class ProfilingProvides(LeaderAppPublisher, Endpoint):
     writes it to the application databag of every relation, including
     relations that join later and after leadership moves to another unit.
     Non-leaders write nothing (and do not fail). Unchanged data is never
-    written again. ``unpublish()`` takes it back.
+    written again. ``unpublish()`` takes it back from every relation (call it
+    on every unit too); a new leader does not bring it back.
 
     Public flags:
 
