@@ -13,7 +13,7 @@ from charms.reactive import endpoint_from_name, is_flag_set
 
 PROBLEMS = "demo.problem."
 #: the requires endpoints whose state the status shows
-REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets")
+REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets", "send-profiles")
 
 
 def report_problem(source, message=None):
@@ -51,6 +51,8 @@ def _in_use():
         phrases.append(f"sending profiles to {without_credentials(store.address)}")
     if is_flag_set("profiling-targets.available"):
         phrases.append(f"{len(endpoint_from_name('profiling-targets').jobs())} scrape jobs")
+    if is_flag_set("send-profiles.available"):
+        phrases.append(f"profiling backends: {len(endpoint_from_name('send-profiles').get_endpoints())}")
     for endpoint in REQUIRES:
         if is_flag_set(f"{endpoint}.joined") and not is_flag_set(f"{endpoint}.available") \
                 and not is_flag_set(f"{endpoint}.invalid"):
