@@ -63,6 +63,8 @@ ifndef FUZZ_SEED
 FUZZ_SEED := $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
 endif
 FUZZ_GROUPS ?= "prometheus_api or parca_scrape" "tempo_api or parca_store"
+#: the files of the fuzz properties (each group's -k picks its tests by name from all of them)
+FUZZ_TESTS ?= tests/test_robustness_fuzz.py tests/test_parca_scrape_exact.py
 fuzz: $(STAMP)
 	rm -rf $(BUILD_DIR)/fuzz && mkdir -p $(BUILD_DIR)/fuzz
 	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per requires side; logs in $(BUILD_DIR)/fuzz/"
@@ -70,7 +72,7 @@ fuzz: $(STAMP)
 	for group in $(FUZZ_GROUPS); do n=$$((n + 1)); \
 		env -u PYTHONDONTWRITEBYTECODE FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 			FUZZ_COUNTS=$(BUILD_DIR)/fuzz/$$n.json \
-		$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report $(FUZZ_TESTS) \
 			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) -k "$$group" \
 			> $(BUILD_DIR)/fuzz/$$n.log 2>&1 & pids="$$pids $$!"; \
 	done; \

@@ -9,9 +9,15 @@ The scrape *target* (this layer's provides side) writes:
 * every unit's databag, raw strings: ``parca_scrape_unit_address`` (where
   Parca should scrape the unit) and ``parca_scrape_unit_name``.
 
+A job keeps only ``ALLOWED_JOB_KEYS``: ``static_configs`` first (the default
+one when a job has none), then its other kept keys in the job's own order.
+
 The *consumer* (Parca; this layer's requires side) turns each relation into
-scrape jobs with Juju topology labels. Upstream: the ops library
-``charms.parca_k8s.v0.parca_scrape``, LIBAPI 0, LIBPATCH 6.
+scrape jobs with Juju topology labels: with ``scrape_metadata``, every job is
+first reduced to the kept keys the same way, ``*`` targets become one static
+config per unit, and the ``instance`` relabel rule is the job's only one.
+Upstream: the ops library ``charms.parca_k8s.v0.parca_scrape``, LIBAPI 0,
+LIBPATCH 6.
 """
 
 import copy
