@@ -192,10 +192,16 @@ def _is_ipv6(text):
     return True
 
 
+def encode_jobs(jobs):
+    """``scrape_jobs`` as written. Compare jobs by this, not with ``==``: ``0 == False == 0.0``
+    in Python, but ``0``, ``false`` and ``0.0`` are three different values on the wire."""
+    return json.dumps(jobs)
+
+
 def app_databag(jobs, metadata):
     """The provider's application databag: ``scrape_jobs`` and ``scrape_metadata`` as JSON."""
     return {SCRAPE_METADATA: json.dumps({k: metadata[k] for k in METADATA_FIELDS}),
-            SCRAPE_JOBS: json.dumps(jobs)}
+            SCRAPE_JOBS: encode_jobs(jobs)}
 
 
 def unit_databag(address, unit_name):

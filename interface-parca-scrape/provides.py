@@ -8,6 +8,7 @@ from .common import (
     UNIT_KEYS,
     app_databag,
     check_unit_address,
+    encode_jobs,
     sanitise_jobs,
     unit_databag,
 )
@@ -65,7 +66,7 @@ class ParcaScrapeProvides(Endpoint):
         every hook: the same jobs again write nothing.
         """
         wanted = sanitise_jobs(jobs)
-        if self._kv.get(self._key("jobs")) == wanted:
+        if encode_jobs(self._kv.get(self._key("jobs"))) == encode_jobs(wanted):
             return
         self._kv.set(self._key("jobs"), wanted)
         self._sync_app(self.relations)

@@ -17,7 +17,8 @@ aim at the places where a reader of the contract could go wrong:
   published or not, shared by two units, or another unit's.
 * ``job_spec_arg()``: the argument of ``update_scrape_job_spec``: jobs of
   kept and dropped keys in any order, ``static_configs`` missing / ``None`` /
-  valid / malformed, values JSON can and cannot write.
+  valid / malformed, values JSON can and cannot write; and a twin of it for a
+  second call, equal to Python (``0 == False == 0.0``) but not on the wire.
 """
 
 import json
@@ -328,12 +329,37 @@ def _unwritable(value):
 
 
 @st.composite
+def twin(draw, value):
+    """``value`` with some numbers and booleans replaced by others Python finds equal but
+    JSON writes differently (``False``, ``0``, ``0.0``, ``-0.0``; ``True``, ``1``, ``1.0``;
+    ``5``, ``5.0``): the same jobs to ``==``, other jobs on the wire."""
+    if isinstance(value, list):
+        return [draw(twin(v)) for v in value]
+    if isinstance(value, dict):
+        return {k: draw(twin(v)) for k, v in value.items()}
+    if not isinstance(value, (bool, int, float)) or not draw(st.booleans()):
+        return value
+    if value is False or value == 0:
+        others = [False, 0, 0.0, -0.0]
+    elif value is True or value == 1:
+        others = [True, 1, 1.0]
+    elif isinstance(value, int):
+        others = [float(value)] if float(value) == value else [value]
+    else:
+        others = [int(value)] if value.is_integer() else [value]
+    return draw(st.sampled_from(others))
+
+
+@st.composite
 def job_spec_arg(draw):
-    """``(jobs, ok)``: an ``update_scrape_job_spec`` argument, and whether every job is valid
-    by the provider's documented rules (False: a ``ValueError`` is expected)."""
+    """``(jobs, ok, again)``: an ``update_scrape_job_spec`` argument, whether every job is
+    valid by the provider's documented rules (False: a ``ValueError`` is expected), and the
+    argument of a second call: ``twin(jobs)``."""
     if one_in(draw, 11):
-        return draw(st.sampled_from([None, []])), True
-    if one_in(draw, 11):
-        return draw(st.sampled_from(["*:80", {"static_configs": []}, 3])), False
-    drawn = draw(st.lists(provider_job(), min_size=1, max_size=3))
-    return [j for j, _ in drawn], all(ok for _, ok in drawn)
+        jobs, ok = draw(st.sampled_from([None, []])), True
+    elif one_in(draw, 11):
+        jobs, ok = draw(st.sampled_from(["*:80", {"static_configs": []}, 3])), False
+    else:
+        drawn = draw(st.lists(provider_job(), min_size=1, max_size=3))
+        jobs, ok = [j for j, _ in drawn], all(good for _, good in drawn)
+    return jobs, ok, draw(twin(jobs))
