@@ -163,10 +163,12 @@ def expected_jobs(app_bag, unit_bags):
 
 
 def comparable(jobs):
-    """Jobs in order, each job's static configs as an unordered collection (the contract)."""
-    return [dict(job, static_configs=sorted(json.dumps(sc, sort_keys=True)
-                                            for sc in job["static_configs"]))
-            if isinstance(job.get("static_configs"), list) else job for job in jobs]
+    """Jobs in order, each job's static configs as an unordered collection (the contract), as
+    JSON text: ``0``, ``0.0`` and ``false`` are equal to ``==``, not on the wire."""
+    return json.dumps([dict(job, static_configs=sorted(json.dumps(sc, sort_keys=True)
+                                                       for sc in job["static_configs"]))
+                       if isinstance(job.get("static_configs"), list) else job for job in jobs],
+                      sort_keys=True)
 
 
 def expected_scrape_jobs(jobs):
