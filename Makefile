@@ -2,6 +2,7 @@
 # make (and PyPI reachable):
 #   make build   environment + the example charm, built offline by charm-build, in build/
 #   make test    environment + the whole test suite (lint, layers, contract, built charm)
+#   make vendor  copy the shared modules of layerlib/ into the layers that use them
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
 #   make bench   hook-cost benchmark of the layers against the framework (not part of test)
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: build test lint unit-example test-pythons docs bench fuzz clean
+.PHONY: vendor build test lint unit-example test-pythons docs bench fuzz clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,11 @@ $(STAMP): requirements.txt
 	touch $@
 
 venv: $(STAMP)
+
+# The code more than one layer needs is written once in layerlib/ and copied whole into
+# each layer that imports it (tools/vendor.py; tests/test_vendor.py fails on a stale copy).
+vendor:
+	$(PYTHON) tools/vendor.py
 
 # charm-build resolves interface:<name> to ./interface-<name> and layer:basic to the
 # offline stand-in; --layer-index points nowhere so nothing is fetched.
@@ -34,7 +40,7 @@ build: $(STAMP)
 	@echo "built: $(BUILD_DIR)/observability-demo"
 
 # The API reference of every layer, from its docstrings (tools/refdocs.py, pydoc-markdown).
-# tests/test_docs.py fails when a checked-in file differs from what this writes.
+# tests/crosslayer/test_docs.py fails when a checked-in file differs from what this writes.
 docs: $(STAMP)
 	$(BIN)/python tools/refdocs.py
 
@@ -50,34 +56,34 @@ test: lint unit-example
 # Hook-cost benchmark (a measurement, not part of test or CI): builds the example charm and
 # its framework-only baseline, writes $(BUILD_DIR)/bench.json and prints the tables.
 bench: $(STAMP)
-	$(BIN)/python tests/hookcost.py --out $(BUILD_DIR)/bench.json
+	PYTHONPATH=tests $(BIN)/python -m kit.hookcost --out $(BUILD_DIR)/bench.json
 
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
 # requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
 # failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
-# look). The properties run in FUZZ_GROUPS parallel processes (the same examples as one
-# process: the seed fixes each property's examples); logs in build/fuzz/, the table in
-# build/fuzz.txt.
+# look). The properties (tests/<interface>/test_fuzz.py of every layer in tests/registry.py)
+# run in FUZZ_PROCESSES parallel processes, the layers dealt out in registry order (the same
+# examples as one process: the seed fixes each property's examples); logs in build/fuzz/,
+# the table in build/fuzz.txt.
 FUZZ_EXAMPLES ?= 10000
 ifndef FUZZ_SEED
 FUZZ_SEED := $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
 endif
-FUZZ_GROUPS ?= "prometheus_api or parca_scrape" "tempo_api or parca_store"
-#: the files of the fuzz properties (each group's -k picks its tests by name from all of them)
-FUZZ_TESTS ?= tests/test_robustness_fuzz.py tests/test_parca_scrape_exact.py
+FUZZ_PROCESSES ?= 2
 fuzz: $(STAMP)
 	rm -rf $(BUILD_DIR)/fuzz && mkdir -p $(BUILD_DIR)/fuzz
 	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per requires side; logs in $(BUILD_DIR)/fuzz/"
 	@n=0; pids=; \
-	for group in $(FUZZ_GROUPS); do n=$$((n + 1)); \
+	groups=$$(PYTHONPATH=tests $(BIN)/python -m kit.fuzz_report --groups $(FUZZ_PROCESSES)) || exit 1; \
+	for group in $$groups; do n=$$((n + 1)); \
 		env -u PYTHONDONTWRITEBYTECODE FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 			FUZZ_COUNTS=$(BUILD_DIR)/fuzz/$$n.json \
-		$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report $(FUZZ_TESTS) \
-			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) -k "$$group" \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -p kit.fuzz_report $$(echo $$group | tr , ' ') \
+			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) \
 			> $(BUILD_DIR)/fuzz/$$n.log 2>&1 & pids="$$pids $$!"; \
 	done; \
 	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
-	$(BIN)/python tests/fuzz_report.py $(FUZZ_SEED) $(BUILD_DIR)/fuzz/*.json | tee $(BUILD_DIR)/fuzz.txt; \
+	PYTHONPATH=tests $(BIN)/python -m kit.fuzz_report $(FUZZ_SEED) $(BUILD_DIR)/fuzz/*.json | tee $(BUILD_DIR)/fuzz.txt; \
 	if [ $$status != 0 ]; then grep -h -A30 "Falsifying example" $(BUILD_DIR)/fuzz/*.log; \
 		echo "fuzz: a property failed; see $(BUILD_DIR)/fuzz/*.log"; fi; \
 	exit $$status
