@@ -67,7 +67,7 @@ bench: $(STAMP)
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
 # requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
 # failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
-# look). The properties (tests/<interface>/test_fuzz.py of every layer in tests/registry.py)
+# look). The properties (tests/<interface>/test_fuzz*.py of every layer in tests/registry.py)
 # run in FUZZ_PROCESSES parallel processes, the layers dealt out in registry order (the same
 # examples as one process: the seed fixes each property's examples); logs in build/fuzz/,
 # the table in build/fuzz.txt.

@@ -9,9 +9,15 @@ The scrape *target* (this layer's provides side) writes:
 * every unit's databag, raw strings: ``parca_scrape_unit_address`` (where
   Parca should scrape the unit) and ``parca_scrape_unit_name``.
 
+A job keeps only ``ALLOWED_JOB_KEYS``: ``static_configs`` first (the default
+one when a job has none), then its other kept keys in the job's own order.
+
 The *consumer* (Parca; this layer's requires side) turns each relation into
-scrape jobs with Juju topology labels. Upstream: the ops library
-``charms.parca_k8s.v0.parca_scrape``, LIBAPI 0, LIBPATCH 6.
+scrape jobs with Juju topology labels: with ``scrape_metadata``, every job is
+first reduced to the kept keys the same way, ``*`` targets become one static
+config per unit, and the ``instance`` relabel rule is the job's only one.
+Upstream: the ops library ``charms.parca_k8s.v0.parca_scrape``, LIBAPI 0,
+LIBPATCH 6.
 """
 
 import copy
@@ -35,13 +41,9 @@ ALLOWED_JOB_KEYS = ("job_name", "static_configs", "scrape_interval", "scrape_tim
                     "scheme", "profiling_config", "tls_config")
 DEFAULT_STATIC_CONFIGS = [{"targets": ["*:80"]}]
 METADATA_FIELDS = ("model", "model_uuid", "application", "unit", "charm_name")
-#: The rule the consumer appends to every job: the ``instance`` label from the topology.
-INSTANCE_RELABEL = {
-    "source_labels": ["juju_model", "juju_model_uuid", "juju_application", "juju_unit"],
-    "separator": "_",
-    "target_label": "instance",
-    "regex": "(.*)",
-}
+#: The ``instance`` rule's source labels; ``juju_unit`` is added to them in a job that got
+#: at least one unit's static config.
+INSTANCE_SOURCE_LABELS = ("juju_model", "juju_model_uuid", "juju_application")
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
 _PORT_RE = re.compile(r"^[0-9]{1,5}\Z")
@@ -98,7 +100,7 @@ def _check_target(where, target):
         raise ValueError(f"{where}: target {target!r} is not host:port or *:port (port 1-65535)")
 
 
-def _sanitise_static_config(where, static_config):
+def _check_static_config(where, static_config):
     if not isinstance(static_config, dict):
         raise ValueError(f"{where}: expected an object with 'targets', got {type(static_config).__name__}")
     targets = static_config.get("targets")
@@ -108,12 +110,22 @@ def _sanitise_static_config(where, static_config):
         _check_target(where, target)
     if "labels" in static_config and not _is_label_map(static_config["labels"]):
         raise ValueError(f"{where}: 'labels' must be an object of strings")
-    return copy.deepcopy(static_config)
+
+
+def kept_job(job, static_configs):
+    """``job`` reduced to the keys a job keeps, as upstream orders them: ``static_configs``
+    (the value given) first, then the job's other kept keys in the job's own order."""
+    out = {"static_configs": static_configs}
+    out.update((key, value) for key, value in job.items()
+               if key in ALLOWED_JOB_KEYS and key != "static_configs")
+    return out
 
 
 def sanitise_job(index, job):
-    """One job as published: allowed keys only, ``static_configs`` first (the default one
-    when the job has none). ``ValueError`` names the job and what is wrong."""
+    """One job as published: the kept keys only (``kept_job``), the default static config
+    when the job has none or ``None``. ``ValueError`` names the job and what is wrong,
+    also when the job cannot be written as JSON exactly as given (``NaN``, a value of a
+    type JSON has no word for, two object keys that are one once written as JSON)."""
     label = _job_label(index, job)
     if not isinstance(job, dict):
         raise ValueError(f"{label}: expected an object, got {type(job).__name__}")
@@ -124,18 +136,17 @@ def sanitise_job(index, job):
         static_configs = copy.deepcopy(DEFAULT_STATIC_CONFIGS)
     elif not isinstance(static_configs, list):
         raise ValueError(f"{label}: 'static_configs' must be a list")
-    out = {"static_configs": [
-        _sanitise_static_config(f"{label}, static_configs[{i}]", sc)
-        for i, sc in enumerate(static_configs)]}
+    for i, static_config in enumerate(static_configs):
+        _check_static_config(f"{label}, static_configs[{i}]", static_config)
     try:
-        for key in ALLOWED_JOB_KEYS:
-            if key != "static_configs" and key in job:
-                # a copy through JSON: what is published, and no RecursionError escapes
-                out[key] = json.loads(json.dumps(job[key], allow_nan=False))
-        json.dumps(out, allow_nan=False)
+        # what is published, a copy through JSON (no RecursionError escapes)
+        text = json.dumps(kept_job(job, static_configs), allow_nan=False)
+        published = json.loads(text)
     except (TypeError, ValueError, RecursionError) as e:
         raise ValueError(f"{label}: cannot be encoded as JSON: {e}") from None
-    return out
+    if json.dumps(published) != text:
+        raise ValueError(f"{label}: two object keys are the same once encoded as JSON")
+    return published
 
 
 def sanitise_jobs(jobs):
@@ -174,10 +185,16 @@ def _is_ipv6(text):
     return True
 
 
+def encode_jobs(jobs):
+    """``scrape_jobs`` as written. Compare jobs by this, not with ``==``: ``0 == False == 0.0``
+    in Python, but ``0``, ``false`` and ``0.0`` are three different values on the wire."""
+    return json.dumps(jobs)
+
+
 def app_databag(jobs, metadata):
     """The provider's application databag: ``scrape_jobs`` and ``scrape_metadata`` as JSON."""
     return {SCRAPE_METADATA: json.dumps({k: metadata[k] for k in METADATA_FIELDS}),
-            SCRAPE_JOBS: json.dumps(jobs)}
+            SCRAPE_JOBS: encode_jobs(jobs)}
 
 
 def unit_databag(address, unit_name):
@@ -223,31 +240,55 @@ def decode_metadata(raw):
     return data
 
 
-def decode_jobs(raw):
-    """``scrape_jobs`` as a list of job objects; ``InvalidDataError`` names what is wrong."""
+def _job_list(raw):
+    """``scrape_jobs`` decoded: a list of job objects, not checked further."""
     jobs = _loads(SCRAPE_JOBS, raw)
     if not isinstance(jobs, list):
         raise InvalidDataError(f"{SCRAPE_JOBS} is not a JSON list")
     for index, job in enumerate(jobs):
-        label = f"{SCRAPE_JOBS}: {_job_label(index, job)}"
         if not isinstance(job, dict):
-            raise InvalidDataError(f"{label} is not an object")
-        if job.get("job_name") is not None and not isinstance(job["job_name"], str):
-            raise InvalidDataError(f"{label}: job_name is not a string")
-        if job.get("relabel_configs") is not None and not isinstance(job["relabel_configs"], list):
-            raise InvalidDataError(f"{label}: relabel_configs is not a list")
-        static_configs = job.get("static_configs", [])
-        if not isinstance(static_configs, list):
-            raise InvalidDataError(f"{label}: static_configs is not a list")
-        for i, sc in enumerate(static_configs):
-            where = f"{label}, static_configs[{i}]"
-            if not isinstance(sc, dict):
-                raise InvalidDataError(f"{where} is not an object")
-            targets = sc.get("targets", [])
-            if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
-                raise InvalidDataError(f"{where}: targets is not a list of strings")
-            if sc.get("labels") is not None and not _is_label_map(sc["labels"]):
-                raise InvalidDataError(f"{where}: labels is not an object of strings")
+            raise InvalidDataError(f"{SCRAPE_JOBS}: {_job_label(index, job)} is not an object")
+    return jobs
+
+
+def _check_job(index, job):
+    """``InvalidDataError`` when a key the consumer reads has the wrong shape."""
+    label = f"{SCRAPE_JOBS}: {_job_label(index, job)}"
+    if job.get("job_name") is not None and not isinstance(job["job_name"], str):
+        raise InvalidDataError(f"{label}: job_name is not a string")
+    if job.get("relabel_configs") is not None and not isinstance(job["relabel_configs"], list):
+        raise InvalidDataError(f"{label}: relabel_configs is not a list")
+    static_configs = job.get("static_configs", [])
+    if not isinstance(static_configs, list):
+        raise InvalidDataError(f"{label}: static_configs is not a list")
+    for i, sc in enumerate(static_configs):
+        where = f"{label}, static_configs[{i}]"
+        if not isinstance(sc, dict):
+            raise InvalidDataError(f"{where} is not an object")
+        targets = sc.get("targets", [])
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise InvalidDataError(f"{where}: targets is not a list of strings")
+        if sc.get("labels") is not None and not _is_label_map(sc["labels"]):
+            raise InvalidDataError(f"{where}: labels is not an object of strings")
+
+
+def decode_jobs(raw):
+    """``scrape_jobs`` as a list of job objects, as received; ``InvalidDataError`` names what
+    is wrong."""
+    jobs = _job_list(raw)
+    for index, job in enumerate(jobs):
+        _check_job(index, job)
+    return jobs
+
+
+def _reduced_jobs(raw):
+    """``scrape_jobs`` with every job reduced as the target reduces it (``kept_job``): only
+    the kept keys, the default static config when the job has none; then checked."""
+    jobs = [kept_job(job, job["static_configs"] if "static_configs" in job
+                     else copy.deepcopy(DEFAULT_STATIC_CONFIGS))
+            for job in _job_list(raw)]
+    for index, job in enumerate(jobs):
+        _check_job(index, job)
     return jobs
 
 
@@ -259,17 +300,37 @@ def unit_address(unit_name, bag):
     return (bag.get(UNIT_NAME) or unit_name, address)
 
 
+def scraped_units(unit_bags):
+    """``[(name, address)]`` of the units with an address, one per name, sorted by name.
+
+    Units are told apart by the name they publish: when several publish the
+    same one, the unit first in unit order (``app/2`` before ``app/10``) is kept.
+    """
+    units = {}
+    for juju_name in sorted(unit_bags, key=unit_sort_key):
+        unit = unit_address(juju_name, unit_bags[juju_name])
+        if unit and unit[0] not in units:
+            units[unit[0]] = unit[1]
+    return sorted(units.items(), key=lambda u: unit_sort_key(u[0]))
+
+
 def _split_targets(where, targets):
-    """``(ports of "*:PORT" targets, fixed targets)``; a "*" target must have a valid port."""
+    """``(ports of "*:PORT" targets, fixed targets)``.
+
+    A target is split at its first ``:``; when the part before it, stripped of
+    whitespace, is ``*``, the part after it, stripped too, is a port of every
+    unit and must be a valid one. Any other target is fixed, kept verbatim.
+    """
     ports, fixed = [], []
     for target in targets:
-        if target == "*" or target.startswith("*:"):
-            port = target[2:]
-            if not _valid_port(port):
-                raise InvalidDataError(f"{where}: target {target!r} has no valid port")
-            ports.append(port)
-        else:
+        host, sep, port = target.partition(":")
+        if host.strip() != "*":
             fixed.append(target)
+            continue
+        port = port.strip()
+        if not sep or not _valid_port(port):
+            raise InvalidDataError(f"{where}: target {target!r} has no valid port")
+        ports.append(port)
     return ports, fixed
 
 
@@ -284,13 +345,14 @@ def _topology_labels(metadata):
 
 
 def _labeled_job(index, job, metadata, units):
-    """One remote job with topology: prefixed name, split static configs, instance relabel."""
+    """One reduced job with topology: prefixed name, split static configs, the instance rule."""
     label = f"{SCRAPE_JOBS}: {_job_label(index, job)}"
     prefix = "{}_{}_{}".format(metadata["model"], metadata["model_uuid"][:8],
                                metadata["application"])
     topology = _topology_labels(metadata)
     static_configs = []
-    for i, sc in enumerate(job.get("static_configs", [])):
+    per_unit = False
+    for i, sc in enumerate(job["static_configs"]):
         labels = dict(sc.get("labels") or {})
         labels.update(topology)
         ports, fixed = _split_targets(f"{label}, static_configs[{i}]",
@@ -299,14 +361,20 @@ def _labeled_job(index, job, metadata, units):
             static_configs.append({"targets": fixed, "labels": labels})
         for name, address in units:
             host = target_host(address)
-            targets = [f"{host}:{port}" for port in ports] if ports else [host]
             unit_labels = dict(labels)
             unit_labels["juju_unit"] = name
-            static_configs.append({"targets": targets, "labels": unit_labels})
+            static_configs.append({"labels": unit_labels, "targets": [
+                f"{host}:{port}" for port in ports] if ports else [host]})
+            per_unit = True
     out = copy.deepcopy(job)
     out["job_name"] = prefix + ("_" + job["job_name"] if job.get("job_name") else "")
     out["static_configs"] = static_configs
-    out["relabel_configs"] = list(job.get("relabel_configs") or []) + [dict(INSTANCE_RELABEL)]
+    out["relabel_configs"] = [{
+        "source_labels": list(INSTANCE_SOURCE_LABELS) + (["juju_unit"] if per_unit else []),
+        "separator": "_",
+        "target_label": "instance",
+        "regex": "(.*)",
+    }]
     return out
 
 
@@ -323,11 +391,10 @@ def relation_jobs(app_bag, unit_bags):
     raw_jobs = app_bag.get(SCRAPE_JOBS)
     if not raw_jobs:
         return []
-    jobs = decode_jobs(raw_jobs)
     if metadata is None:
-        return jobs
-    units = [u for u in (unit_address(name, bag) for name, bag in unit_bags.items()) if u]
-    units.sort(key=lambda u: unit_sort_key(u[0]))
+        return decode_jobs(raw_jobs)
+    jobs = _reduced_jobs(raw_jobs)
+    units = scraped_units(unit_bags)
     try:
         return [_labeled_job(i, job, metadata, units) for i, job in enumerate(jobs)]
     except RecursionError:  # copying a job takes more stack than decoding it did

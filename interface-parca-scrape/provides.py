@@ -10,6 +10,7 @@ from .common import (
     UNIT_KEYS,
     app_databag,
     check_unit_address,
+    encode_jobs,
     sanitise_jobs,
     unit_databag,
 )
@@ -63,14 +64,17 @@ class ParcaScrapeProvides(LayerState, Endpoint):
         ``None`` or ``[]`` is the default job, ``*:80``. Each job keeps only
         ``job_name``, ``static_configs``, ``scrape_interval``,
         ``scrape_timeout``, ``scheme``, ``profiling_config`` and
-        ``tls_config``; a job without ``static_configs`` scrapes ``*:80``. A
-        target is ``host:port`` (that host only) or ``*:port`` (every unit of
-        this application, at its published address). Anything else raises
-        ``ValueError`` naming the job. Safe to call in every hook: the same
-        jobs again write nothing.
+        ``tls_config``, written as upstream writes them: ``static_configs``
+        first, then the others in the order the job gives them. A job without
+        ``static_configs`` (or with ``None``) scrapes ``*:80``. A target is
+        ``host:port`` (that host only) or ``*:port`` (every unit of this
+        application, at its published address). Anything else, or a value
+        JSON cannot carry exactly (``NaN``, a ``set``, keys that are one
+        once written), raises ``ValueError`` naming the job. Safe to call in
+        every hook: the same jobs again write nothing.
         """
         wanted = sanitise_jobs(jobs)
-        if self._kv.get(self._key("jobs")) == wanted and not self._retracted:
+        if encode_jobs(self._kv.get(self._key("jobs"))) == encode_jobs(wanted) and not self._retracted:
             return
         self._kv.set(self._key("jobs"), wanted)
         if self._retracted:

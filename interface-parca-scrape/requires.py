@@ -10,13 +10,14 @@ class ParcaScrapeRequires(ManyRequires, Endpoint):
     """Collects scrape jobs from the charms that offer pprof endpoints (as Parca does).
 
     ``jobs()`` returns the scrape jobs of every related application, as the
-    upstream Parca charm builds them: job names prefixed with the Juju
-    topology, one static config per unit with ``juju_unit`` and its
-    ``address:port`` targets, the ``instance`` relabel rule. Remote data
-    never makes a hook fail: a relation whose data cannot be used is left
-    out, ``invalid`` is set, ``invalid_reasons`` says why per relation and
-    one WARNING line names the relation and the key; the other relations'
-    jobs still come through.
+    upstream Parca charm builds them: each job cut down to the keys a job
+    keeps (the default ``*:80`` static config when it has none), its name
+    prefixed with the Juju topology, one static config per unit with
+    ``juju_unit`` and its ``address:port`` targets, and the ``instance``
+    relabel rule as its only one. Remote data never makes a hook fail: a
+    relation whose data cannot be used is left out, ``invalid`` is set,
+    ``invalid_reasons`` says why per relation and one WARNING line names the
+    relation and the key; the other relations' jobs still come through.
 
     Each relation's jobs are kept in the unit's key-value store, so a hook of
     one relation re-reads that relation only.
@@ -45,7 +46,19 @@ class ParcaScrapeRequires(ManyRequires, Endpoint):
 
     def jobs(self):
         """The scrape jobs of every related application: a list of dicts, in relation order,
-        then in each application's job order, each job's unit configs in unit order."""
+        then in each application's job order, each job's unit configs in unit order.
+
+        A job keeps ``job_name`` (``{model}_{uuid[:8]}_{application}``, plus
+        ``_{job_name}`` when the target named it), ``static_configs``,
+        ``scrape_interval``, ``scrape_timeout``, ``scheme``,
+        ``profiling_config`` and ``tls_config``, and gets ``relabel_configs``:
+        the ``instance`` rule only (``juju_unit`` among its source labels when
+        the job has a unit's static config). A target whose part before its
+        first ``:`` is ``*`` (whitespace around it and the port ignored) is
+        scraped on every unit with an address, one unit per published name;
+        other targets are kept as sent. An application without
+        ``scrape_metadata`` has its jobs passed on as received.
+        """
         return self._combined()
 
     # -- the interface-specific part ----------------------------------------

@@ -53,4 +53,6 @@ def test_make_fuzz_runs_every_layers_properties_once(processes):
     groups = fuzz_report.groups(processes)
     assert len(groups) == min(processes, len(LAYERS))
     files = [path for group in groups for path in group]
-    assert sorted(files) == sorted(os.path.join("tests", i, "test_fuzz.py") for i in LAYERS)
+    assert sorted(files) == sorted(path for i in LAYERS for path in fuzz_report.fuzz_files(i))
+    assert {os.path.join("tests", i, "test_fuzz.py") for i in LAYERS} <= set(files)
+    assert os.path.join("tests", "parca_scrape", "test_fuzz_exact.py") in files

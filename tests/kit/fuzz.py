@@ -1,6 +1,6 @@
 """Fuzzing every layer through the simulated Juju: the machinery of the fuzz properties.
 
-Each layer's properties are in ``tests/<interface>/test_fuzz.py``, drawing from its
+Each layer's properties are in ``tests/<interface>/test_fuzz*.py``, drawing from its
 ``fuzz_data.py`` (built on ``kit.fuzz_data``); this module runs their examples.
 
 Requires sides: each example is a remote application databag (and, for

@@ -18,6 +18,7 @@ commas.
 """
 
 import contextlib
+import glob
 import json
 import os
 import sys
@@ -78,12 +79,20 @@ def merge(paths):
                 total["failures"] += stats["failures"]
 
 
+def fuzz_files(interface):
+    """A layer's fuzz property files, ``tests/<interface>/test_fuzz*.py`` (``test_fuzz.py``
+    and any more, such as parca_scrape's ``test_fuzz_exact.py``), sorted."""
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return sorted(os.path.join("tests", interface, os.path.basename(path))
+                  for path in glob.glob(os.path.join(tests, interface, "test_fuzz*.py")))
+
+
 def groups(processes):
-    """The registered layers' ``tests/<interface>/test_fuzz.py`` files in ``processes``
-    groups (layer ``i`` in group ``i % processes``), empty groups left out."""
+    """The registered layers' fuzz property files (``fuzz_files``) in ``processes`` groups
+    (layer ``i`` in group ``i % processes``), empty groups left out."""
     out = [[] for _ in range(max(1, processes))]
     for i, interface in enumerate(LAYERS):
-        out[i % len(out)].append(os.path.join("tests", interface, "test_fuzz.py"))
+        out[i % len(out)].extend(fuzz_files(interface))
     return [group for group in out if group]
 
 

@@ -64,9 +64,10 @@ def _check_scrape_jobs(jobs, expected):
         assert job["relabel_configs"][-1]["target_label"] == "instance"
         configs = job["static_configs"]
         want = 0
-        for sc in original.get("static_configs", []):
+        # a job without static_configs gets the default one; one config per unit name
+        for sc in original.get("static_configs", [{"targets": ["*:80"]}]):
             fixed = [t for t in sc["targets"] if not t.startswith("*")]
-            want += (1 if fixed else 0) + len(units)
+            want += (1 if fixed else 0) + len({n for n, _ in units})
         assert len(configs) == want
         for sc in configs:
             assert sc["labels"]["juju_model"] == meta["model"]

@@ -13,6 +13,7 @@ JOINED = EP + ".joined"
 UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 INSTANCE = {"source_labels": ["juju_model", "juju_model_uuid", "juju_application", "juju_unit"],
             "separator": "_", "target_label": "instance", "regex": "(.*)"}
+NO_UNIT_INSTANCE = dict(INSTANCE, source_labels=INSTANCE["source_labels"][:3])
 
 
 def app_data(app, jobs=None, charm="target", uuid=UUID):
@@ -43,7 +44,8 @@ def job(app, units, port="7070", name=None, charm="target"):
         "job_name": "cos_0a1b2c3d_{}{}".format(app, "_" + name if name else ""),
         "static_configs": [{"targets": [f"{address}:{port}"],
                             "labels": labels(app, unit, charm)} for unit, address in units],
-        "relabel_configs": [INSTANCE],
+        # juju_unit is a source label only when the job got a unit's static config
+        "relabel_configs": [INSTANCE if units else NO_UNIT_INSTANCE],
     }
 
 
@@ -307,7 +309,7 @@ def _big_model(unit, relations=50, units_per_relation=20):
         unit.edit(add)
         rids.append(rid)
         expected.append(job(app, units, port="6060", name="cpu"))
-        second = job(app, [], port="7070")
+        second = job(app, units, port="7070")
         second["static_configs"] = [
             {"targets": [f"{a}:7070", f"{a}:7071"], "labels": labels(app, n)}
             for n, a in units]
@@ -354,12 +356,11 @@ def test_requires_survives_unit_names_with_non_ascii_digits(make_unit):
     assert read(unit)["jobs"][0]["static_configs"][0]["targets"] == ["10.1.0.1:7070"]
 
 
-@pytest.mark.parametrize("target", ["*:7070\n", "*:7070\n\n"])
-def test_requires_rejects_unit_targets_with_a_trailing_newline(make_unit, target):
-    """A ``*:port`` target must be exactly that (fixed targets pass through as upstream's do)."""
+@pytest.mark.parametrize("target", ["*:7070\n", "*:7070\n\n", " *:7070", "\t* : 7070 "])
+def test_requires_strips_whitespace_around_the_star_and_the_port(make_unit, target):
+    """As upstream does: ``*`` and the port, stripped of whitespace, make a unit target."""
     unit = make_unit()
     unit.relate(EP, "t", units=["t/0"], unit_data={"t/0": unit_data("t/0", "10.1.0.1")},
                 app_data=app_data("t", jobs=[{"static_configs": [{"targets": [target]}]}]))
-    assert INVALID in unit.flags and AVAILABLE not in unit.flags
-    assert all("\n" not in t for j in read(unit)["jobs"]
-               for sc in j["static_configs"] for t in sc["targets"])
+    assert AVAILABLE in unit.flags and INVALID not in unit.flags
+    assert read(unit)["jobs"] == [job("t", [("t/0", "10.1.0.1")])]
