@@ -1,0 +1,402 @@
+"""The layers' URL normalisation against upstream's: pydantic's ``AnyHttpUrl``, side by side.
+
+Upstream (the ops libraries of prometheus_api and tempo_api) validates every URL
+as a pydantic ``AnyHttpUrl`` field of a ``BaseModel`` and writes or exposes
+``str()`` of it. For every generated input string, through each layer's vendored
+copy of the URL code:
+
+* both accept it, with the same string; or
+* pydantic rejects it and the layer rejects it (``ValueError``); or
+* pydantic accepts it and the layer refuses it for the one documented reason
+  (an international host name outside the supported characters, see the
+  layers' READMEs, "What is rejected and deviations"): the input's host has a
+  non-ASCII character, or an ``xn--`` label that decodes to one, that is not a
+  supported letter.
+
+pydantic is a test-only dependency (requirements.txt); no layer imports it.
+``make test`` runs a fixed set of examples (Hypothesis profile ``ci``),
+``make fuzz`` at least 10,000 per layer (profile ``fuzz``, counted in the fuzz
+table as side "urls"). The exhaustive tests check every supported letter.
+"""
+
+import codecs
+import re
+import string
+import unicodedata
+from urllib.parse import quote, unquote
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from pydantic import AnyHttpUrl, BaseModel, ValidationError
+
+from fuzz_report import counted
+
+URL_LAYERS = ("prometheus_api", "tempo_api")
+
+
+class Upstream(BaseModel):
+    """A URL field declared as upstream declares its URLs."""
+
+    url: AnyHttpUrl
+
+
+def upstream(raw):
+    """What upstream makes of ``raw``: the normalised string, or None when it rejects it."""
+    try:
+        return str(Upstream(url=raw).url)
+    except ValidationError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# The documented refusal (README, "What is rejected and deviations")
+# --------------------------------------------------------------------------
+
+#: the supported non-ASCII host characters, as the READMEs state them
+DOCUMENTED_BLOCKS = ((0x00C0, 0x024F), (0x0250, 0x02AF), (0x0370, 0x03FF), (0x0400, 0x052F),
+                     (0x0531, 0x0587), (0x10D0, 0x10FF), (0x1E00, 0x1EFF), (0x3041, 0x30FF),
+                     (0x4E00, 0x9FFF), (0xAC00, 0xD7A3))
+DOCUMENTED_EXCEPTIONS = {
+    0x0130, 0x0132, 0x0133, 0x013F, 0x0140, 0x0149, 0x017F, 0x01C4, 0x01C6, 0x01C7, 0x01C9,
+    0x01CA, 0x01CC, 0x01F1, 0x01F3, 0x023A, 0x023E, 0x0374, 0x037A, 0x03D0, 0x03D1, 0x03D2,
+    0x03D3, 0x03D4, 0x03D5, 0x03D6, 0x03F0, 0x03F1, 0x03F2, 0x03F5, 0x03F9, 0x04C0, 0x0587,
+    0x10FC, 0x1E9A, 0x1E9B, 0x309F, 0x30FF}
+REFUSAL = "non-ASCII host name is supported only with letters of"
+C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+def documented_letter(ch):
+    """A supported host character: a left-to-right letter of the listed blocks, not an
+    exception, whose lower-case form (for an upper-case letter) is itself supported."""
+    cp = ord(ch)
+    category = unicodedata.category(ch)
+    if (cp in DOCUMENTED_EXCEPTIONS or not any(lo <= cp <= hi for lo, hi in DOCUMENTED_BLOCKS)
+            or category not in ("Lu", "Ll", "Lo", "Lm") or unicodedata.bidirectional(ch) != "L"):
+        return False
+    if category != "Lu":
+        return True
+    lower = ch.lower()
+    return len(lower) == 1 and lower != ch and documented_letter(lower) and lower.lower() == lower
+
+
+def input_host(raw):
+    """The host part of ``raw`` as written, percent-decoded (a rough split: enough to see
+    which characters the input's host has)."""
+    text = re.sub("[\t\n\r]", "", raw.strip(C0_OR_SPACE))
+    rest = text.partition(":")[2].lstrip("/\\")
+    authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0]
+    host = authority.rpartition("@")[2]
+    return unquote(host.split(":")[0])
+
+
+def in_refused_class(raw):
+    """Whether the input's host has a non-ASCII character that is not a supported letter,
+    or an ``xn--`` label that decodes to one."""
+    host = input_host(raw)
+    if any(ch >= "\x80" and not documented_letter(ch) for ch in host):
+        return True
+    for label in host.lower().split("."):
+        if label.startswith("xn--") and label.isascii():
+            try:
+                decoded = codecs.decode(label[4:].encode("ascii"), "punycode")
+            except (UnicodeError, ValueError):
+                continue
+            if any(ch >= "\x80" and not documented_letter(ch) for ch in decoded):
+                return True
+    return False
+
+
+def compare(normalise, raw):
+    """Assert the layer agrees with upstream on ``raw`` (see the module docstring)."""
+    want = upstream(raw)
+    try:
+        got, error = normalise(raw), None
+    except ValueError as e:
+        got, error = None, str(e)
+    assert error is None or error, "a rejection must say why"
+    if want is None:
+        assert got is None, f"upstream rejects {raw!r}, the layer accepts it as {got!r}"
+    elif got is None:
+        assert REFUSAL in error and in_refused_class(raw), (
+            f"upstream accepts {raw!r} as {want!r}, the layer rejects it: {error}")
+    else:
+        assert got == want, f"{raw!r}: upstream {want!r}, layer {got!r}"
+
+
+# --------------------------------------------------------------------------
+# Generated URLs: realistic ones and every nasty class
+# --------------------------------------------------------------------------
+
+ANY_CHAR = st.characters(blacklist_categories=("Cs",))
+NASTY_CHARS = list(" \t\n\r\x00\x01\x1f\x7f\"#%'<>?@[\\]^`{|}/:;=.&+$,!~*()-_") + [
+    "\u00e9", "\u00df", "\u1e9e", "\u03a3", "\u03c2", "\u0130", "\u212a", "\u017f", "\u00ad",
+    "\ufeff", "\u3002", "\uff0e", "\u200d", "\u200c", "\u0301", "\u05d0", "\u0627", "\u0660",
+    "\uff21", "\u2460", "\ufffd", "\U0001f4a9", "\u4e2d", "\uac00", "\u30fc", "\u00b5", "\u00aa"]
+CHAR = st.one_of(st.sampled_from(string.printable), st.sampled_from(NASTY_CHARS), ANY_CHAR)
+TEXT = st.text(CHAR, max_size=12)
+LETTER = st.sampled_from(DOCUMENTED_BLOCKS).flatmap(
+    lambda block: st.integers(*block)).map(chr).filter(documented_letter)
+ASCII_LABEL = st.from_regex(r"[A-Za-z0-9_-]{0,10}", fullmatch=True)
+UNICODE_LABEL = st.text(st.one_of(LETTER, st.sampled_from(string.ascii_letters + string.digits + "-"),
+                                  st.sampled_from(NASTY_CHARS), ANY_CHAR), min_size=1, max_size=8)
+LETTER_LABEL = st.text(st.one_of(LETTER, st.sampled_from(string.ascii_letters + "-")),
+                       min_size=1, max_size=8)
+
+
+@st.composite
+def punycode_label(draw):
+    """``xn--`` labels: valid ones, in any case, and broken ones."""
+    kind = draw(st.sampled_from(["valid", "valid", "upper", "mutated", "random", "ascii"]))
+    if kind == "random":
+        return "xn--" + draw(st.from_regex(r"[a-zA-Z0-9-]{0,10}", fullmatch=True))
+    text = draw(LETTER_LABEL if kind != "ascii" else ASCII_LABEL.filter(bool))
+    encoded = "xn--" + text.lower().encode("punycode").decode("ascii")
+    if kind == "upper":
+        return "".join(c.upper() if draw(st.booleans()) else c for c in encoded)
+    if kind == "mutated":
+        pos = draw(st.integers(4, len(encoded)))
+        change = draw(st.sampled_from(["insert", "delete", "replace"]))
+        char = draw(st.sampled_from(string.ascii_lowercase + string.digits + "-"))
+        if change == "insert":
+            return encoded[:pos] + char + encoded[pos:]
+        if change == "delete":
+            return encoded[:pos] + encoded[pos + 1:]
+        return encoded[:pos] + char + encoded[pos + 1:]
+    return encoded
+
+
+@st.composite
+def ipv4_host(draw):
+    """Numbers in every WHATWG form: decimal, octal, hex, too big, empty parts, trailing dots."""
+    def part():
+        n = draw(st.one_of(st.integers(0, 255), st.integers(0, 2 ** 32 + 5), st.integers(0, 2 ** 70)))
+        form = draw(st.sampled_from(["dec", "dec", "oct", "hex", "HEX", "bad", "word"]))
+        if form == "oct":
+            return "0" + format(n, "o")
+        if form in ("hex", "HEX"):
+            return draw(st.sampled_from(["0x", "0X"])) + (format(n, "x") if form == "hex" else format(n, "X"))
+        if form == "bad":
+            return draw(st.sampled_from(["08", "09", "0x", "0X", "", "00", "0xg", "1e", "0o7", "019"]))
+        if form == "word":
+            return draw(ASCII_LABEL)
+        return str(n)
+    parts = [part() for _ in range(draw(st.integers(1, 5)))]
+    return ".".join(parts) + draw(st.sampled_from(["", "", ".", ".."]))
+
+
+@st.composite
+def ipv6_host(draw):
+    """Bracketed IPv6 addresses, compressed, exploded, upper-case, with IPv4 tails, or broken."""
+    address = draw(st.ip_addresses(v=6))
+    kind = draw(st.sampled_from(["compressed", "exploded", "upper", "v4", "broken", "broken"]))
+    if kind == "compressed":
+        text = address.compressed
+    elif kind == "exploded":
+        text = address.exploded
+    elif kind == "upper":
+        text = address.exploded.upper().replace("0000", draw(st.sampled_from(["0", "0000", "00"])))
+    elif kind == "v4":
+        v4 = draw(st.ip_addresses(v=4))
+        text = draw(st.sampled_from(["::ffff:", "::", "1:2:3:4:5:6:", "1::"])) + str(v4)
+        if draw(st.booleans()):
+            text = text.replace(".", draw(st.sampled_from([".0", ".00", "..", "."])), 1)
+    else:
+        pieces = draw(st.lists(st.one_of(st.from_regex(r"[0-9a-fA-F]{0,5}", fullmatch=True),
+                                         st.sampled_from(["", ":", "1.2.3.4", "%25eth0", "g"])),
+                               max_size=10))
+        text = ":".join(pieces)
+    return "[" + text + "]" + draw(st.sampled_from(["", "", "]", "x"]))
+
+
+def _percent_encode_some(draw, text):
+    out = []
+    for ch in text:
+        if draw(st.integers(0, 3)) == 0:
+            out.append(quote(ch, safe="") if ch != "%" else "%25")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@st.composite
+def host(draw):
+    kind = draw(st.sampled_from(["domain", "domain", "domain", "letters", "unicode", "punycode",
+                                 "ipv4", "ipv4", "ipv6", "percent", "forbidden", "empty", "text"]))
+    if kind == "domain":
+        return ".".join(draw(st.lists(ASCII_LABEL, min_size=1, max_size=4))) + draw(
+            st.sampled_from(["", "", "."]))
+    if kind in ("letters", "unicode", "punycode"):
+        pool = {"letters": LETTER_LABEL, "unicode": UNICODE_LABEL, "punycode": punycode_label()}
+        labels = draw(st.lists(st.one_of(pool[kind], ASCII_LABEL, punycode_label()), min_size=1,
+                               max_size=3))
+        return ".".join(labels)
+    if kind == "ipv4":
+        return draw(ipv4_host())
+    if kind == "ipv6":
+        return draw(ipv6_host())
+    if kind == "percent":
+        return _percent_encode_some(draw, draw(st.one_of(st.just("mimir.cos"), LETTER_LABEL,
+                                                         UNICODE_LABEL, ipv4_host()))) + draw(
+            st.sampled_from(["", "%", "%4", "%zz", "%2e", "%2E", "%41", "%C3%9F", "%C3", "%00"]))
+    if kind == "forbidden":
+        return draw(ASCII_LABEL) + draw(st.sampled_from(NASTY_CHARS)) + draw(ASCII_LABEL)
+    if kind == "empty":
+        return ""
+    return draw(TEXT)
+
+
+SEGMENT = st.one_of(st.sampled_from([".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2e%2E", "a", "",
+                                     "^", "|", "%7e", "%zz", "a b", "{x}", "`"]), TEXT)
+
+
+@st.composite
+def urls(draw):
+    """A URL string: mostly close to a real http(s) URL, with nasty parts anywhere."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.one_of(TEXT, st.text(CHAR, max_size=40)))
+    lead = draw(st.sampled_from(["", "", "", " ", "\t", "\x00", "\x1f ", "\n\x0b"]))
+    scheme = draw(st.sampled_from(["http", "https", "HTTP", "hTTpS", "http", "https", "ftp", "ws",
+                                   "grpc", "http+x", "", "h"]))
+    slashes = draw(st.sampled_from(["//", "//", "//", "/", "", "\\\\", "///", "/\\", "\\/"]))
+    userinfo = ""
+    if draw(st.integers(0, 4)) == 0:
+        user, password = draw(TEXT), draw(st.one_of(st.none(), TEXT))
+        userinfo = user + ("" if password is None else ":" + password) + "@"
+        if draw(st.integers(0, 5)) == 0:
+            userinfo += draw(TEXT) + "@"
+    port = draw(st.one_of(st.just(""), st.just(""), st.just(":"), st.integers(0, 70000).map(
+        lambda p: f":{p}"), st.sampled_from([":080", ":0", ":00000000000000000000443", ":80a",
+                                             ":\uff18\uff10", ": 80", ":-1", "::80"])))
+    path = "".join(draw(st.sampled_from(["/", "/", "/", "\\"])) + s
+                   for s in draw(st.lists(SEGMENT, max_size=4)))
+    query = draw(st.one_of(st.just(""), st.just(""), TEXT.map(lambda q: "?" + q)))
+    fragment = draw(st.one_of(st.just(""), st.just(""), TEXT.map(lambda f: "#" + f)))
+    trail = draw(st.sampled_from(["", "", "", " ", "\n", "\x00", " \x7f"]))
+    url = lead + scheme + ":" + slashes + userinfo + draw(host()) + port + path + query + fragment + trail
+    for _ in range(draw(st.integers(0, 2)) if draw(st.integers(0, 4)) == 0 else 0):
+        pos = draw(st.integers(0, len(url)))
+        url = url[:pos] + draw(st.sampled_from(["\t", "\n", "\r"])) + url[pos:]
+    return url
+
+
+# --------------------------------------------------------------------------
+# The properties
+# --------------------------------------------------------------------------
+
+#: examples per layer under ``make test`` (profile ``ci``); ``make fuzz`` uses its own count
+CI_EXAMPLES = 400
+
+
+def _settings():
+    count = settings().max_examples
+    if count == settings.get_profile("ci").max_examples:
+        count = CI_EXAMPLES
+    return settings(max_examples=count, deadline=None, suppress_health_check=[
+        HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+#: every disagreement found so far, and the classes of the issue, replayed on every run
+FOUND = [
+    "http://m/a^b", "http://m/a|b", "http://straße.de/", "http://faß.de/", "http://ΑΒΓ.com",
+    "http://xn--zz.com/", "http://1.2.3.08/", "http://0x7f.1", "http://a%41.com",
+    "http://XN--STRAE-OQA.de/", "http://xn--abc-.com/", "http://\u1e9e.de/", "http://a:b:c@d@e/",
+    "http://:@a/", "http://a/?q=\\x#\\y", "http://[::1:2:3:4:5:6:7]/", "http://a%C3%9F.de/",
+    "http://xn--a-9ba.com/", "http://\U0001f4a9.la/", "http://a\u00adb/", "http://a.0x/",
+    "http://xn--" + "\u4e2d" * 1001 + "/", "http://" + "a" * 1000 + "\u00e9/",
+]
+
+
+def _with_found(test):
+    for raw in FOUND:
+        test = example(raw=raw)(test)
+    return test
+
+
+@pytest.fixture(params=URL_LAYERS)
+def layer(request):
+    return request.param
+
+
+@_settings()
+@given(raw=urls())
+@_with_found
+def test_prometheus_api_urls_match_pydantic(import_layer, raw):
+    with counted("prometheus_api", "urls"):
+        compare(import_layer("prometheus_api").normalise_http_url, raw)
+
+
+@_settings()
+@given(raw=urls())
+@_with_found
+def test_tempo_api_urls_match_pydantic(import_layer, raw):
+    with counted("tempo_api", "urls"):
+        compare(import_layer("tempo_api").normalise_http_url, raw)
+
+
+def _block_code_points():
+    for lo, hi in DOCUMENTED_BLOCKS:
+        yield from range(lo, hi + 1)
+
+
+@pytest.mark.parametrize("name", URL_LAYERS)
+def test_every_supported_host_letter_maps_like_pydantic(import_layer, name):
+    """Every code point of the listed blocks: a documented letter is accepted and maps as
+    upstream maps it (alone, between ASCII letters, and as its own xn-- label); any other
+    is refused with the documented reason."""
+    normalise = import_layer(name).normalise_http_url
+    accepted = 0
+    for cp in _block_code_points():
+        ch = chr(cp)
+        for raw in (f"http://a{ch}b.com/", f"http://{ch}/"):
+            if documented_letter(ch):
+                assert normalise(raw) == upstream(raw), f"U+{cp:04X}"
+                accepted += 1
+            else:
+                with pytest.raises(ValueError) as info:
+                    normalise(raw)
+                assert REFUSAL in str(info.value) or upstream(raw) is None, f"U+{cp:04X}"
+        if documented_letter(ch) and ch.lower() == ch:
+            raw = "http://xn--" + ch.encode("punycode").decode("ascii") + "/"
+            assert normalise(raw) == upstream(raw) == raw, f"U+{cp:04X}"
+    assert accepted > 60000
+
+
+def test_supported_letters_never_compose_under_nfc():
+    """UTS 46 normalises a host to NFC after mapping: a host of supported letters and ASCII
+    is already NFC when no canonical composition takes a supported letter or an ASCII
+    character as its second part, and every supported letter is its own NFC."""
+    letters = {chr(cp) for cp in _block_code_points() if documented_letter(chr(cp))}
+    assert all(unicodedata.normalize("NFC", ch) == ch for ch in letters)
+    seconds = set()
+    for cp in range(0x110000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    assert seconds and not seconds & (letters | set(map(chr, range(0x80))))
+
+
+@pytest.mark.parametrize("raw", ["http://ÉCOLE.fr/", "http://xn--cole-9oa.fr/", "http://中国.cn/",
+                                 "http://한국.kr/", "http://ラーメン.jp/", "http://москва.рф/"])
+def test_international_hosts_of_supported_letters_are_punycoded(import_layer, layer, raw):
+    normalise = import_layer(layer).normalise_http_url
+    assert normalise(raw) == upstream(raw) and "xn--" in normalise(raw)
+
+
+def test_refusal_predicate_is_not_empty():
+    """The documented class really is refused where upstream accepts (an Arabic host)."""
+    raw = "http://\u0645\u062b\u0627\u0644.com/"
+    assert upstream(raw) is not None and in_refused_class(raw)
+    assert not in_refused_class("http://stra\u00dfe.de/") and not in_refused_class("http://[::1]/")
+
+
+def test_fixed_url_cases_are_what_pydantic_says():
+    """The hand-written cases of test_urls.py are upstream's answers, not the layer's."""
+    import test_urls
+
+    for raw, normal in test_urls.NORMALISED:
+        assert upstream(raw) == normal, raw
+    for raw in test_urls.REJECTED:
+        assert not isinstance(raw, str) or upstream(raw) is None, raw
+    for raw in test_urls.REFUSED:
+        assert upstream(raw) is not None and in_refused_class(raw), raw
