@@ -13,6 +13,13 @@ copy of the URL code:
   non-ASCII character, or an ``xn--`` label that decodes to one, that is not a
   supported letter.
 
+The contract is upstream's pydantic 2.14. Python 3.8 can only install pydantic
+2.10, whose url crate implements an older UTS 46 revision (before Unicode 15.1):
+there, and only there, the two answers that revision changed are not compared
+(``OLDER_UTS46``: U+1E9E maps to ``ss``, an ``xn--`` label that decodes to
+ASCII only is accepted, labels have no length limit); Python 3.10+ checks them
+against 2.14.
+
 pydantic is a test-only dependency (requirements.txt); no layer imports it.
 ``make test`` runs a fixed set of examples (Hypothesis profile ``ci``),
 ``make fuzz`` at least 10,000 per layer (profile ``fuzz``, counted in the fuzz
@@ -25,6 +32,7 @@ import string
 import unicodedata
 from urllib.parse import quote, unquote
 
+import pydantic
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -107,13 +115,45 @@ def in_refused_class(raw):
     return False
 
 
+#: the installed pydantic predates the UTS 46 revision of the contract's pydantic 2.14
+OLDER_UTS46 = tuple(int(part) for part in pydantic.VERSION.split(".")[:2]) < (2, 11)
+
+
+def older_uts46_answer(raw):
+    """Whether an older UTS 46 revision answers ``raw`` differently: its host has U+1E9E,
+    an ``xn--`` label that decodes to ASCII only, or a label over the punycode limits of
+    pydantic 2.14 (1,000 characters, 2,000 punycode digits)."""
+    host = input_host(raw)
+    if "\u1e9e" in host:
+        return True
+    for label in host.lower().split("."):
+        if not label.isascii() and len(label) > 1000:
+            return True
+        if label.startswith("xn--") and label.isascii():
+            try:
+                decoded = codecs.decode(label[4:].encode("ascii"), "punycode")
+            except (UnicodeError, ValueError):
+                continue
+            if decoded.isascii() or len(decoded) > 1000 or len(label) > 2004:
+                return True
+    return False
+
+
+def normalise_or_reason(normalise, raw):
+    """The layer's answer: ``(normalised, None)`` or ``(None, reason)``."""
+    try:
+        return normalise(raw), None
+    except ValueError as e:
+        return None, str(e)
+
+
 def compare(normalise, raw):
     """Assert the layer agrees with upstream on ``raw`` (see the module docstring)."""
+    if OLDER_UTS46 and older_uts46_answer(raw):
+        normalise_or_reason(normalise, raw)
+        return
     want = upstream(raw)
-    try:
-        got, error = normalise(raw), None
-    except ValueError as e:
-        got, error = None, str(e)
+    got, error = normalise_or_reason(normalise, raw)
     assert error is None or error, "a rejection must say why"
     if want is None:
         assert got is None, f"upstream rejects {raw!r}, the layer accepts it as {got!r}"
@@ -144,20 +184,27 @@ LETTER_LABEL = st.text(st.one_of(LETTER, st.sampled_from(string.ascii_letters + 
                        min_size=1, max_size=8)
 
 
+PUNYCODE_KIND = st.sampled_from(["valid", "valid", "upper", "mutated", "random", "ascii"])
+RANDOM_PUNYCODE = st.from_regex(r"[a-zA-Z0-9-]{0,10}", fullmatch=True)
+NON_EMPTY_ASCII_LABEL = ASCII_LABEL.filter(bool)
+MUTATION = st.sampled_from(["insert", "delete", "replace"])
+PUNYCODE_CHAR = st.sampled_from(string.ascii_lowercase + string.digits + "-")
+BOOL = st.booleans()
+
+
 @st.composite
 def punycode_label(draw):
     """``xn--`` labels: valid ones, in any case, and broken ones."""
-    kind = draw(st.sampled_from(["valid", "valid", "upper", "mutated", "random", "ascii"]))
+    kind = draw(PUNYCODE_KIND)
     if kind == "random":
-        return "xn--" + draw(st.from_regex(r"[a-zA-Z0-9-]{0,10}", fullmatch=True))
-    text = draw(LETTER_LABEL if kind != "ascii" else ASCII_LABEL.filter(bool))
+        return "xn--" + draw(RANDOM_PUNYCODE)
+    text = draw(LETTER_LABEL if kind != "ascii" else NON_EMPTY_ASCII_LABEL)
     encoded = "xn--" + text.lower().encode("punycode").decode("ascii")
     if kind == "upper":
-        return "".join(c.upper() if draw(st.booleans()) else c for c in encoded)
+        return "".join(c.upper() if draw(BOOL) else c for c in encoded)
     if kind == "mutated":
         pos = draw(st.integers(4, len(encoded)))
-        change = draw(st.sampled_from(["insert", "delete", "replace"]))
-        char = draw(st.sampled_from(string.ascii_lowercase + string.digits + "-"))
+        change, char = draw(MUTATION), draw(PUNYCODE_CHAR)
         if change == "insert":
             return encoded[:pos] + char + encoded[pos:]
         if change == "delete":
@@ -166,81 +213,97 @@ def punycode_label(draw):
     return encoded
 
 
+IPV4_NUMBER = st.one_of(st.integers(0, 255), st.integers(0, 2 ** 32 + 5), st.integers(0, 2 ** 70))
+IPV4_FORM = st.sampled_from(["dec", "dec", "oct", "hex", "HEX", "bad", "word"])
+HEX_PREFIX = st.sampled_from(["0x", "0X"])
+BAD_IPV4_PART = st.sampled_from(["08", "09", "0x", "0X", "", "00", "0xg", "1e", "0o7", "019"])
+IPV4_PARTS = st.integers(1, 5)
+IPV4_END = st.sampled_from(["", "", ".", ".."])
+
+
 @st.composite
 def ipv4_host(draw):
     """Numbers in every WHATWG form: decimal, octal, hex, too big, empty parts, trailing dots."""
     def part():
-        n = draw(st.one_of(st.integers(0, 255), st.integers(0, 2 ** 32 + 5), st.integers(0, 2 ** 70)))
-        form = draw(st.sampled_from(["dec", "dec", "oct", "hex", "HEX", "bad", "word"]))
+        n, form = draw(IPV4_NUMBER), draw(IPV4_FORM)
         if form == "oct":
             return "0" + format(n, "o")
         if form in ("hex", "HEX"):
-            return draw(st.sampled_from(["0x", "0X"])) + (format(n, "x") if form == "hex" else format(n, "X"))
+            return draw(HEX_PREFIX) + format(n, "x" if form == "hex" else "X")
         if form == "bad":
-            return draw(st.sampled_from(["08", "09", "0x", "0X", "", "00", "0xg", "1e", "0o7", "019"]))
+            return draw(BAD_IPV4_PART)
         if form == "word":
             return draw(ASCII_LABEL)
         return str(n)
-    parts = [part() for _ in range(draw(st.integers(1, 5)))]
-    return ".".join(parts) + draw(st.sampled_from(["", "", ".", ".."]))
+    parts = [part() for _ in range(draw(IPV4_PARTS))]
+    return ".".join(parts) + draw(IPV4_END)
+
+
+IPV6 = st.ip_addresses(v=6)
+IPV4 = st.ip_addresses(v=4)
+IPV6_KIND = st.sampled_from(["compressed", "exploded", "upper", "v4", "broken", "broken"])
+ZEROS = st.sampled_from(["0", "0000", "00"])
+V4_PREFIX = st.sampled_from(["::ffff:", "::", "1:2:3:4:5:6:", "1::"])
+V4_DOT = st.sampled_from([".0", ".00", "..", "."])
+IPV6_PIECES = st.lists(st.one_of(st.from_regex(r"[0-9a-fA-F]{0,5}", fullmatch=True),
+                                 st.sampled_from(["", ":", "1.2.3.4", "%25eth0", "g"])), max_size=10)
+IPV6_END = st.sampled_from(["", "", "]", "x"])
 
 
 @st.composite
 def ipv6_host(draw):
     """Bracketed IPv6 addresses, compressed, exploded, upper-case, with IPv4 tails, or broken."""
-    address = draw(st.ip_addresses(v=6))
-    kind = draw(st.sampled_from(["compressed", "exploded", "upper", "v4", "broken", "broken"]))
+    address, kind = draw(IPV6), draw(IPV6_KIND)
     if kind == "compressed":
         text = address.compressed
     elif kind == "exploded":
         text = address.exploded
     elif kind == "upper":
-        text = address.exploded.upper().replace("0000", draw(st.sampled_from(["0", "0000", "00"])))
+        text = address.exploded.upper().replace("0000", draw(ZEROS))
     elif kind == "v4":
-        v4 = draw(st.ip_addresses(v=4))
-        text = draw(st.sampled_from(["::ffff:", "::", "1:2:3:4:5:6:", "1::"])) + str(v4)
-        if draw(st.booleans()):
-            text = text.replace(".", draw(st.sampled_from([".0", ".00", "..", "."])), 1)
+        text = draw(V4_PREFIX) + str(draw(IPV4))
+        if draw(BOOL):
+            text = text.replace(".", draw(V4_DOT), 1)
     else:
-        pieces = draw(st.lists(st.one_of(st.from_regex(r"[0-9a-fA-F]{0,5}", fullmatch=True),
-                                         st.sampled_from(["", ":", "1.2.3.4", "%25eth0", "g"])),
-                               max_size=10))
-        text = ":".join(pieces)
-    return "[" + text + "]" + draw(st.sampled_from(["", "", "]", "x"]))
+        text = ":".join(draw(IPV6_PIECES))
+    return "[" + text + "]" + draw(IPV6_END)
+
+
+ENCODE_ONE = st.integers(0, 3)
 
 
 def _percent_encode_some(draw, text):
-    out = []
-    for ch in text:
-        if draw(st.integers(0, 3)) == 0:
-            out.append(quote(ch, safe="") if ch != "%" else "%25")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return "".join((quote(ch, safe="") if ch != "%" else "%25") if draw(ENCODE_ONE) == 0 else ch
+                   for ch in text)
+
+
+HOST_KIND = st.sampled_from(["domain", "domain", "domain", "letters", "unicode", "punycode",
+                             "ipv4", "ipv4", "ipv6", "percent", "forbidden", "empty", "text"])
+DOMAIN_LABELS = st.lists(ASCII_LABEL, min_size=1, max_size=4)
+DOMAIN_END = st.sampled_from(["", "", "."])
+IDN_LABELS = {kind: st.lists(st.one_of(pool, ASCII_LABEL, punycode_label()), min_size=1, max_size=3)
+              for kind, pool in (("letters", LETTER_LABEL), ("unicode", UNICODE_LABEL),
+                                 ("punycode", punycode_label()))}
+TO_PERCENT_ENCODE = st.one_of(st.just("mimir.cos"), LETTER_LABEL, UNICODE_LABEL, ipv4_host())
+PERCENT_END = st.sampled_from(["", "%", "%4", "%zz", "%2e", "%2E", "%41", "%C3%9F", "%C3", "%00"])
+NASTY = st.sampled_from(NASTY_CHARS)
 
 
 @st.composite
 def host(draw):
-    kind = draw(st.sampled_from(["domain", "domain", "domain", "letters", "unicode", "punycode",
-                                 "ipv4", "ipv4", "ipv6", "percent", "forbidden", "empty", "text"]))
+    kind = draw(HOST_KIND)
     if kind == "domain":
-        return ".".join(draw(st.lists(ASCII_LABEL, min_size=1, max_size=4))) + draw(
-            st.sampled_from(["", "", "."]))
-    if kind in ("letters", "unicode", "punycode"):
-        pool = {"letters": LETTER_LABEL, "unicode": UNICODE_LABEL, "punycode": punycode_label()}
-        labels = draw(st.lists(st.one_of(pool[kind], ASCII_LABEL, punycode_label()), min_size=1,
-                               max_size=3))
-        return ".".join(labels)
+        return ".".join(draw(DOMAIN_LABELS)) + draw(DOMAIN_END)
+    if kind in IDN_LABELS:
+        return ".".join(draw(IDN_LABELS[kind]))
     if kind == "ipv4":
         return draw(ipv4_host())
     if kind == "ipv6":
         return draw(ipv6_host())
     if kind == "percent":
-        return _percent_encode_some(draw, draw(st.one_of(st.just("mimir.cos"), LETTER_LABEL,
-                                                         UNICODE_LABEL, ipv4_host()))) + draw(
-            st.sampled_from(["", "%", "%4", "%zz", "%2e", "%2E", "%41", "%C3%9F", "%C3", "%00"]))
+        return _percent_encode_some(draw, draw(TO_PERCENT_ENCODE)) + draw(PERCENT_END)
     if kind == "forbidden":
-        return draw(ASCII_LABEL) + draw(st.sampled_from(NASTY_CHARS)) + draw(ASCII_LABEL)
+        return draw(ASCII_LABEL) + draw(NASTY) + draw(ASCII_LABEL)
     if kind == "empty":
         return ""
     return draw(TEXT)
@@ -248,35 +311,44 @@ def host(draw):
 
 SEGMENT = st.one_of(st.sampled_from([".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2e%2E", "a", "",
                                      "^", "|", "%7e", "%zz", "a b", "{x}", "`"]), TEXT)
+ONE_IN_TEN = st.integers(0, 9)
+ONE_IN_FIVE = st.integers(0, 4)
+ONE_IN_SIX = st.integers(0, 5)
+RANDOM_TEXT = st.one_of(TEXT, st.text(CHAR, max_size=40))
+LEAD = st.sampled_from(["", "", "", " ", "\t", "\x00", "\x1f ", "\n\x0b"])
+SCHEME = st.sampled_from(["http", "https", "HTTP", "hTTpS", "http", "https", "ftp", "ws", "grpc",
+                          "http+x", "", "h"])
+SLASHES = st.sampled_from(["//", "//", "//", "/", "", "\\\\", "///", "/\\", "\\/"])
+PASSWORD = st.one_of(st.none(), TEXT)
+PORT = st.one_of(st.just(""), st.just(""), st.just(":"), st.integers(0, 70000).map(lambda p: f":{p}"),
+                 st.sampled_from([":080", ":0", ":00000000000000000000443", ":80a", ":\uff18\uff10",
+                                  ": 80", ":-1", "::80"]))
+SLASH = st.sampled_from(["/", "/", "/", "\\"])
+SEGMENTS = st.lists(SEGMENT, max_size=4)
+QUERY = st.one_of(st.just(""), st.just(""), TEXT.map(lambda q: "?" + q))
+FRAGMENT = st.one_of(st.just(""), st.just(""), TEXT.map(lambda f: "#" + f))
+TRAIL = st.sampled_from(["", "", "", " ", "\n", "\x00", " \x7f"])
+INSERTS = st.integers(0, 2)
+TAB_OR_NEWLINE = st.sampled_from(["\t", "\n", "\r"])
 
 
 @st.composite
 def urls(draw):
     """A URL string: mostly close to a real http(s) URL, with nasty parts anywhere."""
-    if draw(st.integers(0, 9)) == 0:
-        return draw(st.one_of(TEXT, st.text(CHAR, max_size=40)))
-    lead = draw(st.sampled_from(["", "", "", " ", "\t", "\x00", "\x1f ", "\n\x0b"]))
-    scheme = draw(st.sampled_from(["http", "https", "HTTP", "hTTpS", "http", "https", "ftp", "ws",
-                                   "grpc", "http+x", "", "h"]))
-    slashes = draw(st.sampled_from(["//", "//", "//", "/", "", "\\\\", "///", "/\\", "\\/"]))
+    if draw(ONE_IN_TEN) == 0:
+        return draw(RANDOM_TEXT)
     userinfo = ""
-    if draw(st.integers(0, 4)) == 0:
-        user, password = draw(TEXT), draw(st.one_of(st.none(), TEXT))
+    if draw(ONE_IN_FIVE) == 0:
+        user, password = draw(TEXT), draw(PASSWORD)
         userinfo = user + ("" if password is None else ":" + password) + "@"
-        if draw(st.integers(0, 5)) == 0:
+        if draw(ONE_IN_SIX) == 0:
             userinfo += draw(TEXT) + "@"
-    port = draw(st.one_of(st.just(""), st.just(""), st.just(":"), st.integers(0, 70000).map(
-        lambda p: f":{p}"), st.sampled_from([":080", ":0", ":00000000000000000000443", ":80a",
-                                             ":\uff18\uff10", ": 80", ":-1", "::80"])))
-    path = "".join(draw(st.sampled_from(["/", "/", "/", "\\"])) + s
-                   for s in draw(st.lists(SEGMENT, max_size=4)))
-    query = draw(st.one_of(st.just(""), st.just(""), TEXT.map(lambda q: "?" + q)))
-    fragment = draw(st.one_of(st.just(""), st.just(""), TEXT.map(lambda f: "#" + f)))
-    trail = draw(st.sampled_from(["", "", "", " ", "\n", "\x00", " \x7f"]))
-    url = lead + scheme + ":" + slashes + userinfo + draw(host()) + port + path + query + fragment + trail
-    for _ in range(draw(st.integers(0, 2)) if draw(st.integers(0, 4)) == 0 else 0):
+    path = "".join(draw(SLASH) + segment for segment in draw(SEGMENTS))
+    url = "".join([draw(LEAD), draw(SCHEME), ":", draw(SLASHES), userinfo, draw(host()), draw(PORT),
+                   path, draw(QUERY), draw(FRAGMENT), draw(TRAIL)])
+    for _ in range(draw(INSERTS) if draw(ONE_IN_FIVE) == 0 else 0):
         pos = draw(st.integers(0, len(url)))
-        url = url[:pos] + draw(st.sampled_from(["\t", "\n", "\r"])) + url[pos:]
+        url = url[:pos] + draw(TAB_OR_NEWLINE) + url[pos:]
     return url
 
 
@@ -342,15 +414,16 @@ def _block_code_points():
 @pytest.mark.parametrize("name", URL_LAYERS)
 def test_every_supported_host_letter_maps_like_pydantic(import_layer, name):
     """Every code point of the listed blocks: a documented letter is accepted and maps as
-    upstream maps it (alone, between ASCII letters, and as its own xn-- label); any other
+    upstream maps it (between ASCII letters, alone, and as its own xn-- label); any other
     is refused with the documented reason."""
     normalise = import_layer(name).normalise_http_url
     accepted = 0
     for cp in _block_code_points():
         ch = chr(cp)
-        for raw in (f"http://a{ch}b.com/", f"http://{ch}/"):
+        for raw in (f"http://a{ch}b.{ch}/",):
             if documented_letter(ch):
-                assert normalise(raw) == upstream(raw), f"U+{cp:04X}"
+                assert normalise(raw) == upstream(raw) or OLDER_UTS46 and older_uts46_answer(raw), (
+                    f"U+{cp:04X}")
                 accepted += 1
             else:
                 with pytest.raises(ValueError) as info:
@@ -359,7 +432,7 @@ def test_every_supported_host_letter_maps_like_pydantic(import_layer, name):
         if documented_letter(ch) and ch.lower() == ch:
             raw = "http://xn--" + ch.encode("punycode").decode("ascii") + "/"
             assert normalise(raw) == upstream(raw) == raw, f"U+{cp:04X}"
-    assert accepted > 60000
+    assert accepted > 30000
 
 
 def test_supported_letters_never_compose_under_nfc():
@@ -395,8 +468,9 @@ def test_fixed_url_cases_are_what_pydantic_says():
     import test_urls
 
     for raw, normal in test_urls.NORMALISED:
-        assert upstream(raw) == normal, raw
+        assert upstream(raw) == normal or OLDER_UTS46 and older_uts46_answer(raw), raw
     for raw in test_urls.REJECTED:
-        assert not isinstance(raw, str) or upstream(raw) is None, raw
+        assert not isinstance(raw, str) or upstream(raw) is None or (
+            OLDER_UTS46 and older_uts46_answer(raw)), raw
     for raw in test_urls.REFUSED:
         assert upstream(raw) is not None and in_refused_class(raw), raw
