@@ -59,11 +59,12 @@ bench: $(STAMP)
 	$(BIN)/python tests/hookcost.py --out $(BUILD_DIR)/bench.json
 
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
-# requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
-# failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
-# look). The properties run in FUZZ_GROUPS parallel processes (the same examples as one
-# process: the seed fixes each property's examples); logs in build/fuzz/, the table in
-# build/fuzz.txt.
+# requires side, and 10,000 URLs per URL layer compared with upstream's pydantic (side
+# "urls", tests/test_urls_differential.py) (Hypothesis profile "fuzz"), then the table:
+# layer, side, examples tried, failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N
+# changes the count (a quick look). The properties run in FUZZ_GROUPS parallel processes
+# (the same examples as one process: the seed fixes each property's examples); logs in
+# build/fuzz/, the table in build/fuzz.txt.
 FUZZ_EXAMPLES ?= 10000
 ifndef FUZZ_SEED
 FUZZ_SEED := $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
@@ -77,6 +78,7 @@ fuzz: $(STAMP)
 		env -u PYTHONDONTWRITEBYTECODE FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 			FUZZ_COUNTS=$(BUILD_DIR)/fuzz/$$n.json \
 		$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
+			tests/test_urls_differential.py \
 			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) -k "$$group" \
 			> $(BUILD_DIR)/fuzz/$$n.log 2>&1 & pids="$$pids $$!"; \
 	done; \
