@@ -62,6 +62,9 @@ NORMALISED = [
     ("\x00http://mimir/\x01", "http://mimir/"),
     ("http://mimir/b/.%2E/c/%2e", "http://mimir/c/"),
     ("http://mimir:000000000000000000000080/", "http://mimir/"),
+    ("http://111..\u00c0/", "http://111..xn--0ca/"),
+    ("http://0X9F32/^", "http://0.0.159.50/^"),
+    ("http://2453155537%2e/|", "http://146.56.46.209/|"),
 ]
 
 REJECTED = [
@@ -77,7 +80,8 @@ REJECTED = [
     "http://4294967296/", "http://1.0x1000000/", "http://\u00e9.1/", "http://a%/", "http://a%C3/",
     "http://a%00b/", "http://[::01.2.3.4]/", "http://[::1]x/", "http://[1:2:3:4:5:6:7::8]/",
     "http://\ud800.com/", "http://mimir/\ud800", "http://xn--" + "\u4e2d" * 1001 + "/",
-    "http://" + "a" * 1000 + "\u00e9/",
+    "http://" + "a" * 1000 + "\u00e9/", "http://xn--00000.b/", "http://xn--a-.b/",
+    "http://xn--b.c/",
 ]
 
 #: refused (upstream accepts them): international host names outside the supported letters
