@@ -8,8 +8,8 @@ it rejects into an error message (a "port" can be a password).
 
 Upstream (pydantic 2, whose URL type is the Rust ``url`` crate) parses a URL by
 the WHATWG URL Standard; this module follows the same steps for the two
-schemes it accepts, and ``tests/test_urls_differential.py`` compares the two
-on generated URLs. The one class it cannot follow exactly is stated in
+schemes it accepts, and the differential tests (``tests/kit/url_oracle.py``)
+compare the two on generated URLs. The one class it cannot follow exactly is stated in
 ``UNSUPPORTED_HOST``: international host names whose characters need the full
 UTS 46 (IDNA) mapping table. Those are refused, never turned into another host.
 """

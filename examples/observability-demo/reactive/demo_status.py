@@ -12,6 +12,8 @@ from charmhelpers.core import hookenv, unitdata
 from charms.reactive import endpoint_from_name, is_flag_set
 
 PROBLEMS = "demo.problem."
+#: the requires endpoints whose state the status shows
+REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets")
 
 
 def report_problem(source, message=None):
@@ -49,6 +51,10 @@ def _in_use():
         phrases.append(f"sending profiles to {without_credentials(store.address)}")
     if is_flag_set("profiling-targets.available"):
         phrases.append(f"{len(endpoint_from_name('profiling-targets').jobs())} scrape jobs")
+    for endpoint in REQUIRES:
+        if is_flag_set(f"{endpoint}.joined") and not is_flag_set(f"{endpoint}.available") \
+                and not is_flag_set(f"{endpoint}.invalid"):
+            phrases.append(f"{endpoint}: related, waiting for data")
     return phrases
 
 
@@ -56,7 +62,7 @@ def set_unit_status():
     """blocked (noted problems, unusable remote data), else active (what is in use)."""
     problems = sorted(unitdata.kv().getrange(PROBLEMS, strip=True).items())
     messages = [message for _, message in problems]
-    for endpoint in ("metrics-api", "traces-api", "profiling-store", "profiling-targets"):
+    for endpoint in REQUIRES:
         if is_flag_set(f"{endpoint}.invalid"):
             messages.append(f"{endpoint}: {endpoint_from_name(endpoint).invalid_reason}")
     if messages:
