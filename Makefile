@@ -65,7 +65,8 @@ bench: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m kit.hookcost --out $(BUILD_DIR)/bench.json
 
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
-# requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
+# requires side, and 10,000 URLs per URL layer compared with upstream's pydantic (side
+# "urls") (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
 # failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
 # look). The properties (tests/<interface>/test_fuzz*.py of every layer in tests/registry.py)
 # run in FUZZ_PROCESSES parallel processes, the layers dealt out in registry order (the same

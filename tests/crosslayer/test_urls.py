@@ -35,6 +35,36 @@ NORMALISED = [
     ("http://user:pass@Mimir/", "http://user:pass@mimir/"),
     ("http://bücher.example/", "http://xn--bcher-kva.example/"),
     ("http:///path", "http://path/"),
+    # issue 13, and what the URL differential tests (kit/url_oracle.py) found against pydantic's AnyHttpUrl
+    ("http://m/a^b|c", "http://m/a^b|c"),
+    ("http://m/'?'#'", "http://m/'?%27#'"),
+    ("http://m/?q=\\x#\\y", "http://m/?q=\\x#\\y"),
+    ("http://straße.de/", "http://xn--strae-oqa.de/"),
+    ("http://faß.de/", "http://xn--fa-hia.de/"),
+    ("http://ΑΒΓ.com", "http://xn--mxacd.com/"),
+    ("http://XN--STRAE-OQA.de", "http://xn--strae-oqa.de/"),
+    ("http://stra%C3%9Fe.de", "http://xn--strae-oqa.de/"),
+    ("http://\u1e9e.de/", "http://xn--zca.de/"),
+    ("http://0x7f.1", "http://127.0.0.1/"),
+    ("http://0x/", "http://0.0.0.0/"),
+    ("http://256/", "http://0.0.1.0/"),
+    ("http://1.2.3.4./", "http://1.2.3.4/"),
+    ("http://00000000000000000000001/", "http://0.0.0.1/"),
+    ("http://a%41.com", "http://aa.com/"),
+    ("http://.", "http://./"),
+    ("http://[::FFFF:1.2.3.4]", "http://[::ffff:102:304]/"),
+    ("http://[::1:2:3:4:5:6:7]/", "http://[0:1:2:3:4:5:6:7]/"),
+    ("http://[0:0:1:0:0:1:0:0]/", "http://[::1:0:0:1:0:0]/"),
+    ("http://:@mimir/", "http://mimir/"),
+    ("http://a:b:c@d@mimir/", "http://a:b%3Ac%40d@mimir/"),
+    ("http:mimir", "http://mimir/"),
+    ("ht\ttp://mi\nmir:8\r0/", "http://mimir/"),
+    ("\x00http://mimir/\x01", "http://mimir/"),
+    ("http://mimir/b/.%2E/c/%2e", "http://mimir/c/"),
+    ("http://mimir:000000000000000000000080/", "http://mimir/"),
+    ("http://111..\u00c0/", "http://111..xn--0ca/"),
+    ("http://0X9F32/^", "http://0.0.159.50/^"),
+    ("http://2453155537%2e/|", "http://146.56.46.209/|"),
 ]
 
 REJECTED = [
@@ -44,7 +74,19 @@ REJECTED = [
     "http://mimir<x>/", "http://256.0.0.1/", "http://1.2.3.4.5/", "", "   ",
     "http://user@/", None, 8080, b"http://mimir/", "http://[fe80::1%25eth0]/",
     "http://[fe80::1%eth0]/",
+    # issue 13, and what the URL differential tests (kit/url_oracle.py) found against pydantic's AnyHttpUrl
+    "http://xn--zz.com/", "http://xn--abc-.com/", "http://xn--.com/", "http://xn--9ca-/",
+    "http://xn--xn--a-9ba.com/", "http://1.2.3.08/", "http://09/", "http://a.0x/",
+    "http://4294967296/", "http://1.0x1000000/", "http://\u00e9.1/", "http://a%/", "http://a%C3/",
+    "http://a%00b/", "http://[::01.2.3.4]/", "http://[::1]x/", "http://[1:2:3:4:5:6:7::8]/",
+    "http://\ud800.com/", "http://mimir/\ud800", "http://xn--" + "\u4e2d" * 1001 + "/",
+    "http://" + "a" * 1000 + "\u00e9/", "http://xn--00000.b/", "http://xn--a-.b/",
+    "http://xn--b.c/",
 ]
+
+#: refused (upstream accepts them): international host names outside the supported letters
+REFUSED = ["http://\U0001f4a9.la/", "http://xn--ls8h.la/", "http://\u0645\u062b\u0627\u0644.com/",
+           "http://xn--a-9ba.com/", "http://a\u00adb/", "http://\u017f.de/", "http://\uff41.com/"]
 
 
 @pytest.fixture(params=URL_LAYERS)
@@ -68,22 +110,20 @@ def test_url_that_is_not_http_is_rejected_with_a_reason(normalise, raw):
     assert str(info.value)
 
 
+@pytest.mark.parametrize("raw", REFUSED)
+def test_unsupported_international_host_is_refused_with_the_documented_reason(normalise, raw):
+    with pytest.raises(ValueError, match="non-ASCII host name is supported only with letters"):
+        normalise(raw)
+
+
 def test_rejected_scheme_message_says_to_use_http(normalise):
     with pytest.raises(ValueError, match="use http or https"):
         normalise("grpc://tempo:9096")
 
 
-URL_FUNCTIONS = ("_percent_encode", "_parse_ipv4_number", "_ends_in_number", "_parse_ipv4",
-                 "_parse_host", "_percent_decode", "_normalise_path", "without_password",
-                 "normalise_http_url")
-URL_CONSTANTS = ("_DEFAULT_PORTS", "_SCHEME_RE", "_FORBIDDEN_HOST_CHARS", "_PATH_ENCODE",
-                 "_QUERY_ENCODE", "_FRAGMENT_ENCODE", "_USERINFO_ENCODE")
-
-
 def test_url_copies_are_identical(import_layer):
     def fingerprint(module):
-        return (tuple(inspect.getsource(getattr(module, f)) for f in URL_FUNCTIONS),
-                tuple(repr(getattr(module, c)) for c in URL_CONSTANTS))
+        return inspect.getsource(module).split("\n", 1)[1]  # after the "vendored from" line
 
     copies = {name: fingerprint(import_layer(name, "_urls")) for name in URL_LAYERS}
     assert len(set(copies.values())) == 1, sorted(copies)

@@ -1,10 +1,11 @@
 """Fuzzing prometheus_api (``kit.fuzz``): raw ``direct_url`` / ``ingress_url`` databags of
 every kind for the requires side, ``publish(direct_url, ingress_url=...)`` with URLs and odd
-values for the provides side."""
+values for the provides side; generated URL strings through the layer's URL normalisation
+and upstream's pydantic ``AnyHttpUrl`` (``kit.url_oracle``, side "urls")."""
 
 from hypothesis import given, settings
 
-from kit import fuzz
+from kit import fuzz, url_oracle
 from kit import fuzz_data as fd
 from kit.fuzz_report import counted
 from prometheus_api.fuzz_data import prometheus_bag
@@ -46,3 +47,12 @@ def test_fuzz_prometheus_api_provides(make_unit, import_layer, direct, ingress):
             for verdict, key in ((direct[1], "direct_url"), (ingress[1], "ingress_url")):
                 if verdict and verdict.kind == fd.VALID:
                     assert want[key] == verdict.expected
+
+
+@url_oracle.url_settings()
+@given(raw=url_oracle.urls())
+@url_oracle.with_found
+def test_fuzz_prometheus_api_urls_match_pydantic(import_layer, raw):
+    """The layer's URL normalisation against upstream's pydantic ``AnyHttpUrl`` (``kit.url_oracle``)."""
+    with counted("prometheus_api", "urls"):
+        url_oracle.compare(import_layer("prometheus_api").normalise_http_url, raw)

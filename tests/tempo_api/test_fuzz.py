@@ -1,11 +1,12 @@
 """Fuzzing tempo_api (``kit.fuzz``): ``http`` / ``grpc`` JSON objects of URLs, whole,
 truncated or of the wrong type, for the requires side; ``publish()`` of four URL arguments
-(two optional) for the provides side."""
+(two optional) for the provides side; generated URL strings through the layer's URL
+normalisation and upstream's pydantic ``AnyHttpUrl`` (``kit.url_oracle``, side "urls")."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit import fuzz
+from kit import fuzz, url_oracle
 from kit import fuzz_data as fd
 from kit.fuzz_report import counted
 from tempo_api.fuzz_data import tempo_bag
@@ -46,3 +47,12 @@ def test_fuzz_tempo_api_provides(make_unit, import_layer, urls):
             norm = [common.normalise_http_url(a) if a is not None else None for a in args]
             assert data == {"http": {"direct_url": norm[0], "ingress_url": norm[2]},
                             "grpc": {"direct_url": norm[1], "ingress_url": norm[3]}}
+
+
+@url_oracle.url_settings()
+@given(raw=url_oracle.urls())
+@url_oracle.with_found
+def test_fuzz_tempo_api_urls_match_pydantic(import_layer, raw):
+    """The layer's URL normalisation against upstream's pydantic ``AnyHttpUrl`` (``kit.url_oracle``)."""
+    with counted("tempo_api", "urls"):
+        url_oracle.compare(import_layer("tempo_api").normalise_http_url, raw)
