@@ -84,6 +84,9 @@ HOST_HEALTH_GROUP = {
     ],
 }
 
+#: How deeply the collector lets remote JSON nest (a ``config``, a dashboard): deeper data
+#: is refused rather than risk a RecursionError while it is copied or stored.
+MAX_DEPTH = 200
 #: The largest dashboard the collector decompresses (bytes of JSON): a bigger one is skipped.
 MAX_DASHBOARD_BYTES = 32 * 1024 * 1024
 
@@ -619,6 +622,8 @@ def decode_dashboard(encoded):
         content = json.loads(text)
     except (ValueError, RecursionError):
         raise ValueError("not JSON once decompressed") from None
+    if _too_deep(content):
+        raise ValueError(f"nested more than {MAX_DEPTH} deep")
     if not isinstance(content, dict):
         raise ValueError("not a JSON object once decompressed")
     return content
@@ -633,13 +638,34 @@ def _reject_constant(name):
 
 
 def _loads(key, raw):
-    """Strict JSON (no NaN or Infinity); ``InvalidDataError`` names ``key``."""
+    """Strict JSON (no NaN or Infinity), nested at most ``MAX_DEPTH`` deep;
+    ``InvalidDataError`` names ``key``."""
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_constant=_reject_constant)
     except RecursionError:
         raise InvalidDataError(f"{key} is nested too deeply") from None
     except ValueError:
         raise InvalidDataError(f"{key} is not valid JSON") from None
+    if _too_deep(value):
+        raise InvalidDataError(f"{key} is nested more than {MAX_DEPTH} deep")
+    return value
+
+
+def _too_deep(value):
+    """Whether ``value`` (decoded JSON) nests more than ``MAX_DEPTH`` lists or objects deep."""
+    level, current = 0, [value]
+    while current:
+        level += 1
+        if level > MAX_DEPTH:
+            return True
+        nested = []
+        for item in current:
+            if isinstance(item, dict):
+                nested.extend(v for v in item.values() if isinstance(v, (dict, list)))
+            elif isinstance(item, list):
+                nested.extend(v for v in item if isinstance(v, (dict, list)))
+        current = nested
+    return False
 
 
 def decode_receivers(raw):
@@ -790,7 +816,7 @@ def principal_data(config, application, unit, model, model_uuid):
     for slot in config["log_slots"]:
         owner, sep, name = slot.partition(":")
         if not sep or ":" in name:
-            notes.append(f"log slot {slot!r} is not 'snap-name:slot'; skipped")
+            notes.append(f"log_slots: {slot!r} is not 'snap-name:slot'; skipped")
             continue
         slots.append({"owner": owner, "name": name, "application": application, "unit": unit})
     dashboards = []
@@ -804,7 +830,7 @@ def principal_data(config, application, unit, model, model_uuid):
         if name in SERVED_PROTOCOLS:
             protocols.append(name)
         else:
-            notes.append(f"tracing protocol {name!r} is not served; skipped")
+            notes.append(f"tracing_protocols: {name!r} is not served by this collector; skipped")
     return {
         "application": application,
         "unit": unit,

@@ -1,0 +1,54 @@
+"""Fixtures of the cos_agent tests: a charm of the test's own (files written into it), and
+helpers that decode what the principal publishes."""
+
+import base64
+import json
+import lzma
+import os
+import shutil
+
+import pytest
+
+PRINCIPAL = "cos-agent"
+COLLECTOR = "cos-agent-collector"
+
+
+def write_files(charm, files):
+    """Write ``files`` (``{path relative to the charm: text}``) into the charm directory."""
+    for path, text in files.items():
+        full = os.path.join(charm, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+@pytest.fixture
+def own_charm(charm_dir, tmp_path):
+    """``own_charm(files=None)``: a copy of the test charm for this test only, with ``files``
+    written into it (rules, dashboards); returns its path."""
+    made = []
+
+    def make(files=None):
+        dest = str(tmp_path / f"charm{len(made)}")
+        shutil.copytree(charm_dir, dest, symlinks=True)
+        write_files(dest, files or {})
+        made.append(dest)
+        return dest
+
+    return make
+
+
+def decode_config(raw):
+    """A ``config`` value as the collector reads it: JSON, each dashboard decoded."""
+    config = json.loads(raw)
+    config["dashboards"] = [json.loads(lzma.decompress(base64.b64decode(d)))
+                            for d in config["dashboards"]]
+    return config
+
+
+def published(unit, rid):
+    """The principal's decoded ``config`` on relation ``rid`` (None when there is none),
+    after checking that ``config`` is the only key of its unit databag."""
+    bag = unit.local_unit_data(rid)
+    assert set(bag) <= {"config"}, bag
+    return decode_config(bag["config"]) if "config" in bag else None
