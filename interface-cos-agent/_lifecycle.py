@@ -12,7 +12,7 @@ from charms.reactive import Endpoint
 
 def after_hooks(hooks, role, interface, cls, method):
     """In every hook named in ``hooks``, call ``method`` (a name) on each endpoint of ``role``
-    (``"provides"`` or ``"requires"``) and ``interface`` that is a ``cls``.
+    (``"provides"`` or ``"requires"``) and ``_interface`` that is a ``cls``.
 
     Registered with ``hookenv.atstart``: it runs at the start of every hook,
     after the framework has created the endpoints, and costs nothing outside

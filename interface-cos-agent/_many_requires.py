@@ -1,8 +1,8 @@
 """Requires side of an interface whose endpoint takes many relations, each read on its own.
 
 A layer mixes ``ManyRequires`` into its ``Endpoint`` subclass (before
-``Endpoint``) and gives it ``interface``, ``_decode`` (one relation's data, or
-``invalid_error``) and ``_combine`` (what the charm sees, from every usable
+``Endpoint``) and gives it ``_interface``, ``_decode`` (one relation's data, or
+``_invalid_error``) and ``_combine`` (what the charm sees, from every usable
 relation in relation-id order). What each relation gave is kept in the unit's
 key-value store, so a hook of one relation re-reads that relation only. A
 relation whose data cannot be used is left out, reported in
@@ -29,17 +29,17 @@ class ManyRequires:
     requires side."""
 
     #: the interface name (interface.yaml ``name``): the key-value store prefix
-    interface = None
+    _interface = None
     #: the layer's exception for unusable remote data (a ``ValueError``)
-    invalid_error = ValueError
-    #: the key-value store name of the combined result (``<prefix><combined_name>``)
-    combined_name = "combined"
+    _invalid_error = ValueError
+    #: the key-value store name of the combined result (``<prefix><_combined_name>``)
+    _combined_name = "combined"
     #: what the combined result is when nothing is usable
-    empty = None
+    _empty = None
 
     def _decode(self, relation):
         """What ``relation`` (which has joined units) contributes (JSON-able); raises
-        ``invalid_error`` when its data is unusable."""
+        ``_invalid_error`` when its data is unusable."""
         raise NotImplementedError
 
     def _combine(self, values):
@@ -72,10 +72,10 @@ class ManyRequires:
             self._refresh()
 
     @classmethod
-    def register(cls):
+    def _register(cls):
         """Re-read every relation after ``REFRESH_HOOKS`` (a new version of the charm must not
         trust what an older one stored). Called once by the layer's module."""
-        after_hooks(REFRESH_HOOKS, "requires", cls.interface, cls, "_refresh_after")
+        after_hooks(REFRESH_HOOKS, "requires", cls._interface, cls, "_refresh_after")
 
     # -- internals ------------------------------------------------------------
 
@@ -84,12 +84,12 @@ class ManyRequires:
         return unitdata.kv()
 
     def _key(self, name):
-        return f"interface.{self.interface}.{self.endpoint_name}.{name}"
+        return f"interface.{self._interface}.{self.endpoint_name}.{name}"
 
     def _combined(self):
-        """The combined result as last stored (``empty`` when there is none)."""
-        value = self._kv.get(self._key(self.combined_name))
-        return self.empty if value is None else value
+        """The combined result as last stored (``_empty`` when there is none)."""
+        value = self._kv.get(self._key(self._combined_name))
+        return self._empty if value is None else value
 
     def _cached(self):
         """``{relation_id: {"value": ..., "reason": str or None}}`` as last read."""
@@ -99,7 +99,7 @@ class ManyRequires:
         """``{"value", "reason"}`` for one relation with joined units."""
         try:
             return {"value": self._decode(relation), "reason": None}
-        except self.invalid_error as e:
+        except self._invalid_error as e:
             reason = f"relation {relation.relation_id} ({relation.application_name}): {e}"
             return {"value": None, "reason": reason}
 
@@ -126,7 +126,7 @@ class ManyRequires:
         combined = self._combine([cached[rid]["value"] for rid in sorted(cached, key=relation_sort_key)
                                   if cached[rid]["reason"] is None])
         previous_combined = self._combined()
-        self._kv.set(self._key(self.combined_name), combined)
+        self._kv.set(self._key(self._combined_name), combined)
         toggle_flag(self.expand_name("{endpoint_name}.available"), bool(combined))
         toggle_flag(self.expand_name("{endpoint_name}.invalid"),
                     any(entry["reason"] for entry in cached.values()))

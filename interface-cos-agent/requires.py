@@ -4,7 +4,7 @@ the workload charms it is related to ask it to collect."""
 import socket
 
 from charmhelpers.core import hookenv
-from charms.reactive import Endpoint
+from charms.reactive import Endpoint, set_flag, toggle_flag
 
 from ._many_requires import ManyRequires
 from .common import (
@@ -63,8 +63,8 @@ class CosAgentRequires(ManyRequires, Endpoint):
       this layer.
     """
 
-    interface = "cos_agent"
-    invalid_error = InvalidDataError
+    _interface = "cos_agent"
+    _invalid_error = InvalidDataError
 
     # -- public API -----------------------------------------------------------
 
@@ -176,8 +176,16 @@ class CosAgentRequires(ManyRequires, Endpoint):
         return combine(principals, self.endpoint_name, hookenv.model_name(),
                        hookenv.model_uuid())
 
+    def manage_flags(self):
+        toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
+        super().manage_flags()
+
     def _refresh(self, only=None):
+        had_data = bool(self._combined())
         super()._refresh(only)
+        if had_data and not any(r.joined_units for r in self.relations):
+            # the data went away with the last principal: the charm must learn it
+            set_flag(self.expand_name("{endpoint_name}.changed"))
         self._sync_receivers()
 
     def _sync_receivers(self):
@@ -204,4 +212,4 @@ class CosAgentRequires(ManyRequires, Endpoint):
             self._kv.set(key, wanted)
 
 
-CosAgentRequires.register()
+CosAgentRequires._register()

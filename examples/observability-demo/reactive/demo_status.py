@@ -49,6 +49,9 @@ def _in_use():
         phrases.append(f"sending profiles to {without_credentials(store.address)}")
     if is_flag_set("profiling-targets.available"):
         phrases.append(f"{len(endpoint_from_name('profiling-targets').jobs())} scrape jobs")
+    if is_flag_set("cos-agent-collector.available"):
+        jobs = endpoint_from_name("cos-agent-collector").metrics_jobs
+        phrases.append(f"collecting {len(jobs)} metrics jobs")
     return phrases
 
 
@@ -56,7 +59,8 @@ def set_unit_status():
     """blocked (noted problems, unusable remote data), else active (what is in use)."""
     problems = sorted(unitdata.kv().getrange(PROBLEMS, strip=True).items())
     messages = [message for _, message in problems]
-    for endpoint in ("metrics-api", "traces-api", "profiling-store", "profiling-targets"):
+    for endpoint in ("metrics-api", "traces-api", "profiling-store", "profiling-targets",
+                     "cos-agent-collector"):
         if is_flag_set(f"{endpoint}.invalid"):
             messages.append(f"{endpoint}: {endpoint_from_name(endpoint).invalid_reason}")
     if messages:
