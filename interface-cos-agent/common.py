@@ -301,6 +301,36 @@ def _check_extra_groups(groups):
 
 
 # --------------------------------------------------------------------------
+# Principal side: the older layer's metrics endpoints
+# --------------------------------------------------------------------------
+
+class MetricsEndpoint:
+    """One metrics endpoint in the API of the older ``interface:cos-agent`` layer, for
+    ``update_cos_agent``: scraped at ``{host}:{port}{path}`` as job ``job_name``; the
+    dashboards in ``dashboards_dir`` (a directory, e.g. ``$CHARM_DIR/files/dashboards``)
+    are published with it."""
+
+    def __init__(self, port, path="/metrics", host="localhost", job_name="default",
+                 dashboards_dir=None):
+        """The older layer's arguments, kept as given (``update_cos_agent`` checks them)."""
+        self.port = port
+        self.path = path
+        self.host = host
+        self.job_name = job_name
+        self.dashboards_dir = dashboards_dir
+
+    def to_scrape_config(self):
+        """The scrape config this endpoint is published as (before the job is named)."""
+        return {"job_name": self.job_name, "metrics_path": self.path,
+                "static_configs": [{"targets": [f"{self.host}:{self.port}"]}]}
+
+    def __repr__(self):
+        """``MetricsEndpoint(port=..., ...)``."""
+        return (f"MetricsEndpoint(port={self.port!r}, path={self.path!r}, host={self.host!r}, "
+                f"job_name={self.job_name!r}, dashboards_dir={self.dashboards_dir!r})")
+
+
+# --------------------------------------------------------------------------
 # Principal side: scrape jobs
 # --------------------------------------------------------------------------
 
@@ -562,6 +592,33 @@ def encode_dashboard(path, rel_path, charm_name):
         tags = tags + [f"charm: {charm_name}"]
     dashboard["tags"] = tags
     return dashboard
+
+
+def files_fingerprint(request, base_dir):
+    """What the files a request reads look like from outside: ``[path, size, mtime_ns]``
+    of every entry of its rules and dashboard directories (a stat each, nothing read), so
+    a hook can tell cheaply that none of them changed."""
+    recurse = request["recurse_rules_dirs"]
+    roots = [(_resolve(base_dir, request["metrics_rules_dir"]), recurse),
+             (_resolve(base_dir, request["logs_rules_dir"]), recurse)]
+    roots += [(_resolve(base_dir, d), False) for d in request["dashboard_dirs"]]
+    out = []
+    for root, walk in roots:
+        if os.path.isfile(root):
+            paths = [root]
+        elif not os.path.isdir(root):
+            paths = []
+        elif walk:
+            paths = [os.path.join(d, n) for d, _, names in os.walk(root) for n in names]
+        else:
+            paths = [os.path.join(root, n) for n in os.listdir(root)]
+        for path in sorted(paths):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            out.append([path, stat.st_size, stat.st_mtime_ns])
+    return out
 
 
 # --------------------------------------------------------------------------

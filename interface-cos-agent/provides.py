@@ -13,10 +13,12 @@ from .common import (
     DEFAULT_METRICS_RULES_DIR,
     RECEIVERS,
     InvalidDataError,
+    MetricsEndpoint,
     Topology,
     check_request,
     decode_receivers,
     encode_config,
+    files_fingerprint,
     provider_config,
     receiver_url,
 )
@@ -24,30 +26,6 @@ from .common import (
 #: Hooks after which every unit reads its rules and dashboard files again (they ship with
 #: the charm; Juju's refresh event of upstream is config-changed) and writes what changed.
 REREAD_HOOKS = ("upgrade-charm", "config-changed")
-
-
-class MetricsEndpoint:
-    """One metrics endpoint in the API of the older ``interface:cos-agent`` layer, for
-    ``update_cos_agent``: scraped at ``{host}:{port}{path}`` as job ``job_name``; the
-    dashboards in ``dashboards_dir`` (a directory, e.g. ``$CHARM_DIR/files/dashboards``)
-    are published with it."""
-
-    def __init__(self, port, path="/metrics", host="localhost", job_name="default",
-                 dashboards_dir=None):
-        self.port = port
-        self.path = path
-        self.host = host
-        self.job_name = job_name
-        self.dashboards_dir = dashboards_dir
-
-    def to_scrape_config(self):
-        """The scrape config this endpoint is published as (before the job is named)."""
-        return {"job_name": self.job_name, "metrics_path": self.path,
-                "static_configs": [{"targets": [f"{self.host}:{self.port}"]}]}
-
-    def __repr__(self):
-        return (f"MetricsEndpoint(port={self.port!r}, path={self.path!r}, host={self.host!r}, "
-                f"job_name={self.job_name!r}, dashboards_dir={self.dashboards_dir!r})")
 
 
 class CosAgentProvides(Endpoint):
@@ -132,6 +110,7 @@ class CosAgentProvides(Endpoint):
         self._kv.set(self._key("request"), request)
         self._set_config(config)
         self._update_tracing()
+        self._kv.set(self._key("files"), files_fingerprint(request, hookenv.charm_dir()))
 
     def unpublish(self):
         """Take back what was published: this unit removes ``config`` from its databag on
@@ -139,6 +118,7 @@ class CosAgentProvides(Endpoint):
         if self.published is None:
             return
         self._kv.unset(self._key("request"))
+        self._kv.unset(self._key("files"))
         self._set_config(None)
         self._update_tracing()
 
@@ -246,10 +226,18 @@ class CosAgentProvides(Endpoint):
 
     def _reread(self, hook):
         """After ``REREAD_HOOKS``: read the files again; write what changed. A file that became
-        unusable keeps the previous data (logged at ERROR: the charm's own files)."""
+        unusable keeps the previous data (logged at ERROR: the charm's own files).
+
+        In config-changed, the files are read only when one of them looks changed (its
+        size or modification time: a stat each); upgrade-charm always reads them.
+        """
         request = self.published
         if request is None:
             return
+        fingerprint = files_fingerprint(request, hookenv.charm_dir())
+        if hook != "upgrade-charm" and fingerprint == self._kv.get(self._key("files")):
+            return
+        self._kv.set(self._key("files"), fingerprint)
         try:
             config = self._build(request)
         except ValueError as e:

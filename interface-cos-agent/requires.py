@@ -177,6 +177,8 @@ class CosAgentRequires(ManyRequires, Endpoint):
                        hookenv.model_uuid())
 
     def manage_flags(self):
+        """Keep ``joined`` current, then re-read the relations (the many-relation mixin:
+        in a relation hook that relation only, elsewhere every one)."""
         toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
         super().manage_flags()
 
