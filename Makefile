@@ -2,6 +2,7 @@
 # make (and PyPI reachable):
 #   make build   environment + the example charm, built offline by charm-build, in build/
 #   make test    environment + the whole test suite (lint, layers, contract, built charm)
+#   make vendor  copy the shared modules of layerlib/ into the layers that use them
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
 #   make bench   hook-cost benchmark of the layers against the framework (not part of test)
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: build test lint unit-example test-pythons docs bench fuzz clean
+.PHONY: vendor build test lint unit-example test-pythons docs bench fuzz clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,11 @@ $(STAMP): requirements.txt
 	touch $@
 
 venv: $(STAMP)
+
+# The code more than one layer needs is written once in layerlib/ and copied whole into
+# each layer that imports it (tools/vendor.py; tests/test_vendor.py fails on a stale copy).
+vendor:
+	$(PYTHON) tools/vendor.py
 
 # charm-build resolves interface:<name> to ./interface-<name> and layer:basic to the
 # offline stand-in; --layer-index points nowhere so nothing is fetched.

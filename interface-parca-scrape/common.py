@@ -87,12 +87,6 @@ def unit_sort_key(unit_name):
     return (app, int(number), "") if number.isascii() and number.isdigit() else (app, -1, number)
 
 
-def relation_sort_key(relation_id):
-    """Order relation ids by their number (``x:2`` before ``x:10``)."""
-    _, _, number = relation_id.rpartition(":")
-    return (int(number), relation_id) if number.isascii() and number.isdigit() else (-1, relation_id)
-
-
 # --------------------------------------------------------------------------
 # Provider side: what the charm asks for, checked and sanitised
 # --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from charmhelpers.core import hookenv, unitdata
 from charms.reactive import Endpoint, toggle_flag
 
+from ._lifecycle import after_hooks
 from .common import (
     APP_KEYS,
     UNIT_KEYS,
@@ -105,6 +106,16 @@ class ParcaScrapeProvides(Endpoint):
 
     # -- internals ------------------------------------------------------------
 
+    def _resync(self, hook):
+        """A new leader or a new version of the charm writes what was asked for; a unit
+        whose address may have changed publishes it again (in config-changed: one
+        ``relation-get`` of the unit's own databag per relation unless the charm set the
+        address, and a ``relation-set`` only if the address changed)."""
+        if hook == "upgrade-charm" or (hook == ADDRESS_HOOK and self.unit_address is None):
+            self._sync_units(self.relations)
+        if hook in RESYNC_HOOKS:
+            self._sync_app(self.relations)
+
     @property
     def _kv(self):
         return unitdata.kv()
@@ -144,29 +155,4 @@ def _write_changed(bag, wanted, keys):
             bag[key] = value
 
 
-def _resync_after_lifecycle_hook():
-    """A new leader or a new version of the charm writes what was asked for; a unit whose
-    address may have changed publishes it again.
-
-    Registered with ``hookenv.atstart`` when charms.reactive imports this
-    module, so it runs at the start of every hook, after the framework has
-    created the endpoints, and costs nothing outside these hooks (in
-    config-changed: one ``relation-get`` of the unit's own databag per
-    relation unless the charm set the address, and a ``relation-set`` only
-    if the address changed).
-    """
-    hook = hookenv.hook_name()
-    if hook not in RESYNC_HOOKS and hook != ADDRESS_HOOK:
-        return
-    for name in hookenv.role_and_interface_to_relations("provides", "parca_scrape"):
-        endpoint = Endpoint.from_name(name)
-        if not isinstance(endpoint, ParcaScrapeProvides):
-            continue
-        if hook == "upgrade-charm" or (hook == ADDRESS_HOOK
-                                       and endpoint.unit_address is None):
-            endpoint._sync_units(endpoint.relations)
-        if hook in RESYNC_HOOKS:
-            endpoint._sync_app(endpoint.relations)
-
-
-hookenv.atstart(_resync_after_lifecycle_hook)
+after_hooks(RESYNC_HOOKS + (ADDRESS_HOOK,), "provides", "parca_scrape", ParcaScrapeProvides, "_resync")

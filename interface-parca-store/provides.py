@@ -1,18 +1,17 @@
 """Provides side of ``parca_store``: tell profiling agents where to send profiles."""
 
-from charmhelpers.core import hookenv, unitdata
-from charms.reactive import Endpoint, toggle_flag
+from charmhelpers.core import hookenv
+from charms.reactive import Endpoint
 
+from ._leader_sync import RESYNC_HOOKS, LeaderAppPublisher
 from .common import DEFAULT_PORT, KEYS, ParcaStorePublication
 
-#: Hooks after which the leader re-checks every relation's application data.
-RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
 #: The hook Juju fires when the unit's addresses change (it refreshes the unit's
 #: ``ingress-address`` on every relation first): the leader re-publishes where it moved.
 ADDRESS_HOOK = "config-changed"
 
 
-class ParcaStoreProvides(Endpoint):
+class ParcaStoreProvides(LeaderAppPublisher, Endpoint):
     """Publishes where a Parca store takes profiles (as the Parca charm does).
 
     Call ``publish(port=7070, insecure=False, external_url=None,
@@ -48,10 +47,7 @@ class ParcaStoreProvides(Endpoint):
         costs no hook tool call.
         """
         wanted = ParcaStorePublication.from_args(port, insecure, external_url, bearer_token)
-        if self._kv.get(self._published_key) == wanted.to_dict():
-            return
-        self._kv.set(self._published_key, wanted.to_dict())
-        self._sync(self.relations)
+        self._remember(wanted.to_dict())
 
     @property
     def published(self):
@@ -59,55 +55,37 @@ class ParcaStoreProvides(Endpoint):
         data = self._kv.get(self._published_key)
         return ParcaStorePublication.from_dict(data) if data else None
 
-    # -- framework hooks ------------------------------------------------------
+    # -- the interface-specific part ----------------------------------------
+
+    _interface = "parca_store"
+    _keys = KEYS
 
     def manage_flags(self):
         """Keep ``joined`` current; in this endpoint's relation hooks, update that relation
         (or, when it is broken, forget the address recorded for it)."""
-        toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
-        hook = hookenv.hook_name()
-        if hook == self.endpoint_name + "-relation-broken":
+        if hookenv.hook_name() == self.endpoint_name + "-relation-broken":
             self._kv.unset(self._address_key(hookenv.relation_id()))
-        elif hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
-                "-departed"):
-            rid = hookenv.relation_id()
-            self._sync([r for r in self.relations if r.relation_id == rid])
-
-    # -- internals ------------------------------------------------------------
-
-    @property
-    def _kv(self):
-        return unitdata.kv()
-
-    @property
-    def _published_key(self):
-        return f"interface.parca_store.{self.endpoint_name}.published"
+        super().manage_flags()
 
     def _address_key(self, relation_id):
         return f"interface.parca_store.{self.endpoint_name}.address.{relation_id}"
 
-    def _sync(self, relations):
-        """On the leader, write the remembered data to ``relations``, changed keys only,
-        and record the address each one got."""
+    def _wanted(self, relation):
+        """The databag for ``relation``, and record the address it got."""
         published = self.published
-        if published is None or not relations or not hookenv.is_leader():
-            return
-        for relation in relations:
-            bind_address = None
-            if not published.external_url:
-                bind_address = relation.to_publish_raw.get("ingress-address") or None
-            self._kv.set(self._address_key(relation.relation_id), bind_address)
-            wanted = published.to_databag(bind_address)
-            bag = relation.to_publish_app_raw
-            for key in KEYS:
-                value = wanted.get(key)
-                if (bag.get(key) or None) != value:
-                    bag[key] = value or ""
+        bind_address = None
+        if not published.external_url:
+            bind_address = relation.to_publish_raw.get("ingress-address") or None
+        self._kv.set(self._address_key(relation.relation_id), bind_address)
+        return published.to_databag(bind_address)
 
-    def _sync_moved_addresses(self):
-        """On the leader, re-publish to the relations whose ``ingress-address`` is no longer
-        the one recorded: one read of this unit's databag per relation, none of the
-        application databag unless the address moved."""
+    def _resync(self, hook):
+        """After ``RESYNC_HOOKS`` every relation; after ``ADDRESS_HOOK``, on the leader, the
+        relations whose ``ingress-address`` is no longer the one recorded: one read of this
+        unit's databag per relation, none of the application databag unless the address moved."""
+        if hook != ADDRESS_HOOK:
+            self._sync(self.relations)
+            return
         published = self.published
         if published is None or published.external_url or not self.relations:
             return
@@ -118,25 +96,4 @@ class ParcaStoreProvides(Endpoint):
                     != self._kv.get(self._address_key(r.relation_id))])
 
 
-def _resync_after_lifecycle_hook():
-    """A new leader, a new version of the charm or a new address writes what was asked for.
-
-    Registered with ``hookenv.atstart`` when charms.reactive imports this
-    module, so it runs at the start of every hook, after the framework has
-    created the endpoints, and costs nothing outside ``RESYNC_HOOKS`` and
-    ``ADDRESS_HOOK``.
-    """
-    hook = hookenv.hook_name()
-    if hook not in RESYNC_HOOKS and hook != ADDRESS_HOOK:
-        return
-    for name in hookenv.role_and_interface_to_relations("provides", "parca_store"):
-        endpoint = Endpoint.from_name(name)
-        if not isinstance(endpoint, ParcaStoreProvides):
-            continue
-        if hook == ADDRESS_HOOK:
-            endpoint._sync_moved_addresses()
-        else:
-            endpoint._sync(endpoint.relations)
-
-
-hookenv.atstart(_resync_after_lifecycle_hook)
+ParcaStoreProvides._register(RESYNC_HOOKS + (ADDRESS_HOOK,))

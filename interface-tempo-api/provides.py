@@ -1,15 +1,12 @@
 """Provides side of ``tempo_api``: publish where a Tempo-compatible query API is."""
 
-from charmhelpers.core import hookenv, unitdata
-from charms.reactive import Endpoint, toggle_flag
+from charms.reactive import Endpoint
 
+from ._leader_sync import LeaderAppPublisher
 from .common import KEYS, TempoApiData
 
-#: Hooks after which the leader re-checks every relation's application data.
-RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
 
-
-class TempoApiProvides(Endpoint):
+class TempoApiProvides(LeaderAppPublisher, Endpoint):
     """Publishes the HTTP and gRPC URLs of a Tempo query API (as the Tempo coordinator does).
 
     Call ``publish(direct_url_http, direct_url_grpc, ingress_url_http=None,
@@ -40,10 +37,7 @@ class TempoApiProvides(Endpoint):
         data = TempoApiData.from_args(direct_url_http, direct_url_grpc,
                                       ingress_url_http, ingress_url_grpc)
         wanted = data.to_databag()
-        if self._kv.get(self._published_key) == wanted:
-            return
-        self._kv.set(self._published_key, wanted)
-        self._sync(self.relations)
+        self._remember(wanted)
 
     @property
     def published(self):
@@ -51,53 +45,10 @@ class TempoApiProvides(Endpoint):
         bag = self._kv.get(self._published_key)
         return TempoApiData.from_databag(bag) if bag else None
 
-    # -- framework hooks ------------------------------------------------------
+    # -- the interface-specific part ----------------------------------------
 
-    def manage_flags(self):
-        """Keep ``joined`` current; in this endpoint's relation hooks, update that relation."""
-        toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
-        hook = hookenv.hook_name()
-        if hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
-                ("-departed", "-broken")):
-            rid = hookenv.relation_id()
-            self._sync([r for r in self.relations if r.relation_id == rid])
-
-    # -- internals ------------------------------------------------------------
-
-    @property
-    def _kv(self):
-        return unitdata.kv()
-
-    @property
-    def _published_key(self):
-        return f"interface.tempo_api.{self.endpoint_name}.published"
-
-    def _sync(self, relations):
-        """On the leader, write the remembered data to ``relations``, changed keys only."""
-        wanted = self._kv.get(self._published_key)
-        if not wanted or not relations or not hookenv.is_leader():
-            return
-        for relation in relations:
-            bag = relation.to_publish_app_raw
-            for key in KEYS:
-                value = wanted.get(key)
-                if (bag.get(key) or None) != value:
-                    bag[key] = value or ""
+    _interface = "tempo_api"
+    _keys = KEYS
 
 
-def _resync_after_lifecycle_hook():
-    """A new leader, or a new version of the charm, writes what was asked for.
-
-    Registered with ``hookenv.atstart`` when charms.reactive imports this
-    module, so it runs at the start of every hook, after the framework has
-    created the endpoints, and costs nothing outside ``RESYNC_HOOKS``.
-    """
-    if hookenv.hook_name() not in RESYNC_HOOKS:
-        return
-    for name in hookenv.role_and_interface_to_relations("provides", "tempo_api"):
-        endpoint = Endpoint.from_name(name)
-        if isinstance(endpoint, TempoApiProvides):
-            endpoint._sync(endpoint.relations)
-
-
-hookenv.atstart(_resync_after_lifecycle_hook)
+TempoApiProvides._register()

@@ -88,7 +88,7 @@ def stub_layers(dest):
         shutil.copy(os.path.join(src, "interface.yaml"), target)
         for role in ("provides", "requires"):
             with open(os.path.join(src, f"{role}.py")) as f:
-                cls = re.search(r"^class (\w+)\(Endpoint\):", f.read(), re.M).group(1)
+                cls = re.search(r"^class (\w+)\((?:\w+, )*Endpoint\):", f.read(), re.M).group(1)
             with open(os.path.join(target, f"{role}.py"), "w") as f:
                 f.write(f'"""Baseline stand-in for {name} {role}: no behaviour."""\n\n'
                         "from charms.reactive import Endpoint\n\n\n"

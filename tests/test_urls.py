@@ -1,18 +1,19 @@
 """http(s) URL validation and normalisation (WHATWG rules, as upstream applies them).
 
-Every layer that carries URLs has its own copy of ``normalise_http_url`` in
-its ``common.py`` (layers cannot import each other); every copy must be
-identical and pass the same cases.
+The code is written once, in ``layerlib/_urls.py``; every layer that carries
+URLs has a vendored copy (``_urls.py``, re-exported by its ``common.py``);
+every copy must be identical and pass the same cases.
 """
 
 import inspect
+import os
 
 import pytest
 
 import helpers
 
 URL_LAYERS = [name for name, path in helpers.layer_dirs().items()
-              if "def normalise_http_url" in open(path + "/common.py").read()]
+              if os.path.exists(os.path.join(path, "_urls.py"))]
 
 NORMALISED = [
     ("http://mimir.cos.svc.cluster.local:8080", "http://mimir.cos.svc.cluster.local:8080/"),
@@ -52,7 +53,7 @@ def normalise(request, import_layer):
 
 
 def test_every_layer_with_urls_is_covered():
-    assert "prometheus_api" in URL_LAYERS
+    assert {"prometheus_api", "tempo_api"} <= set(URL_LAYERS)
 
 
 @pytest.mark.parametrize("raw,expected", NORMALISED)
@@ -84,7 +85,7 @@ def test_url_copies_are_identical(import_layer):
         return (tuple(inspect.getsource(getattr(module, f)) for f in URL_FUNCTIONS),
                 tuple(repr(getattr(module, c)) for c in URL_CONSTANTS))
 
-    copies = {name: fingerprint(import_layer(name)) for name in URL_LAYERS}
+    copies = {name: fingerprint(import_layer(name, "_urls")) for name in URL_LAYERS}
     assert len(set(copies.values())) == 1, sorted(copies)
 
 

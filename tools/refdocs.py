@@ -86,6 +86,55 @@ def config(layer, side):
     }
 
 
+def _add_shared_members(layer, modules):
+    """Give the layer's class the public members it takes from the shared code.
+
+    A role module's class mixes in classes of the vendored shared modules
+    (``_app_requires.py``, ...); their public methods and properties (``invalid_reason``,
+    ``manage_flags``, ...) are part of the layer's API, so the reference lists them too,
+    each marked with the module it comes from.
+    """
+    import copy
+
+    import docspec_python
+
+    for module in modules:
+        for cls in [m for m in module.members if type(m).__name__ == "Class"]:
+            own = {m.name for m in cls.members}
+            for base in cls.bases or ():
+                found = _shared_class(layer, module, base, docspec_python)
+                if found is None:
+                    continue
+                source, shared = found
+                for member in shared.members:
+                    if member.name.startswith("_") or member.name in own:
+                        continue
+                    member = copy.deepcopy(member)
+                    member.parent = cls
+                    if member.docstring is not None:
+                        text = member.docstring.content + f"\n\n(Shared code: `layerlib/{source}.py`.)"
+                        member.docstring = type(member.docstring)(member.docstring.location, text)
+                    cls.members.append(member)
+                    own.add(member.name)
+
+
+def _shared_class(layer, module, base, docspec_python):
+    """``(module name, docspec class)`` of ``base`` when the role module imports it from a
+    vendored shared module of ``layer``, else None."""
+    for member in module.members:
+        if type(member).__name__ == "Indirection" and member.name == base:
+            source = member.target.rsplit(".", 1)[0].lstrip(".")
+            path = os.path.join(layer, source + ".py")
+            if not source.startswith("_") or not os.path.exists(path):
+                return None
+            shared = docspec_python.load_python_modules(files=[(source, path)])
+            for loaded in shared:
+                for cls in loaded.members:
+                    if cls.name == base and type(cls).__name__ == "Class":
+                        return source, cls
+    return None
+
+
 def render(layer, side):
     """The reference of ``side`` of ``layer`` as ``make docs`` writes it.
 
@@ -102,6 +151,7 @@ def render(layer, side):
     session.load_config(config(layer, side))
     session.init(Context(directory=ROOT))
     modules = session.load_modules()
+    _add_shared_members(layer, modules)
     session.process(modules)
     return session.renderer.render_to_string(modules).strip() + "\n"
 
