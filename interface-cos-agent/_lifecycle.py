@@ -1,3 +1,4 @@
+# Vendored from layerlib/_lifecycle.py by `make vendor`: do not edit; edit the source.
 """Run a method of every endpoint of one layer after given non-relation hooks.
 
 charms.reactive calls an endpoint's ``manage_flags`` in its own relation hooks

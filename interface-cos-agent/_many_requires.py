@@ -1,3 +1,4 @@
+# Vendored from layerlib/_many_requires.py by `make vendor`: do not edit; edit the source.
 """Requires side of an interface whose endpoint takes many relations, each read on its own.
 
 A layer mixes ``ManyRequires`` into its ``Endpoint`` subclass (before
