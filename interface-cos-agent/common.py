@@ -664,6 +664,8 @@ def decompress(encoded):
         raise ValueError(f"not base64-encoded LZMA ({_first_line(e)})") from None
     if len(text) > MAX_DASHBOARD_BYTES:
         raise ValueError(f"larger than {MAX_DASHBOARD_BYTES} bytes decompressed")
+    if not decompressor.eof:
+        raise ValueError("the compressed data ends before its end-of-stream marker")
     try:
         return text.decode("utf-8")
     except UnicodeDecodeError:
