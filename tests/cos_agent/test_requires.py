@@ -263,3 +263,20 @@ def test_requires_update_status_and_leadership_changes_cost_nothing(make_unit, l
     relate(unit, data={"config": config(metrics_scrape_jobs=[JOB])})
     for result in (unit.run_hook("update-status"), unit.set_leader(not leader)):
         assert result.relation_sets == [] and result.tool_calls("relation-get") == [], result.name
+
+
+def test_requires_never_logs_the_credentials_a_scrape_job_carries(collector):
+    secret = "Sup3r-s3cret-scrape-passw0rd"
+    jobs = [{"job_name": "j", "basic_auth": {"username": "u", "password": secret},
+             "static_configs": ["bad", {"targets": ["localhost:1"]}]},
+            {"job_name": "old", "path": "/m", "port": {"password": secret}},
+            {"authorization": {"credentials": secret}, "static_configs": secret}]
+    rid = relate(collector, data={"config": config(metrics_scrape_jobs=jobs, log_slots=["a:b:c"])})
+    collector.set_remote_unit_data(rid, "workload/0", {"config": config(
+        metrics_scrape_jobs=jobs, log_slots=["x"], tracing_protocols=["jaeger_grpc"])})
+    collector.set_remote_unit_data(rid, "workload/0", {"config": "{" + secret})
+    shown = [args for r in collector.history for args in r.tool_calls("juju-log")
+             + r.tool_calls("status-set")]
+    # the bad items once each (4, then the 2 new ones), then the bad config
+    assert len([a for a in shown if a[:2] == ["-l", "WARNING"]]) == 7
+    assert not [a for a in shown if any(secret in part for part in a)]
