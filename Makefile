@@ -40,7 +40,7 @@ build: $(STAMP)
 	@echo "built: $(BUILD_DIR)/observability-demo"
 
 # The API reference of every layer, from its docstrings (tools/refdocs.py, pydoc-markdown).
-# tests/test_docs.py fails when a checked-in file differs from what this writes.
+# tests/crosslayer/test_docs.py fails when a checked-in file differs from what this writes.
 docs: $(STAMP)
 	$(BIN)/python tools/refdocs.py
 
@@ -56,32 +56,34 @@ test: lint unit-example
 # Hook-cost benchmark (a measurement, not part of test or CI): builds the example charm and
 # its framework-only baseline, writes $(BUILD_DIR)/bench.json and prints the tables.
 bench: $(STAMP)
-	$(BIN)/python tests/hookcost.py --out $(BUILD_DIR)/bench.json
+	PYTHONPATH=tests $(BIN)/python -m kit.hookcost --out $(BUILD_DIR)/bench.json
 
 # Long fuzzing run (not part of make test or CI): at least 10,000 generated examples per
 # requires side (Hypothesis profile "fuzz"), then the table: layer, side, examples tried,
 # failures, seed. FUZZ_SEED=N repeats a run; FUZZ_EXAMPLES=N changes the count (a quick
-# look). The properties run in FUZZ_GROUPS parallel processes (the same examples as one
-# process: the seed fixes each property's examples); logs in build/fuzz/, the table in
-# build/fuzz.txt.
+# look). The properties (tests/<interface>/test_fuzz.py of every layer in tests/registry.py)
+# run in FUZZ_PROCESSES parallel processes, the layers dealt out in registry order (the same
+# examples as one process: the seed fixes each property's examples); logs in build/fuzz/,
+# the table in build/fuzz.txt.
 FUZZ_EXAMPLES ?= 10000
 ifndef FUZZ_SEED
 FUZZ_SEED := $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
 endif
-FUZZ_GROUPS ?= "prometheus_api or parca_scrape" "tempo_api or parca_store"
+FUZZ_PROCESSES ?= 2
 fuzz: $(STAMP)
 	rm -rf $(BUILD_DIR)/fuzz && mkdir -p $(BUILD_DIR)/fuzz
 	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per requires side; logs in $(BUILD_DIR)/fuzz/"
 	@n=0; pids=; \
-	for group in $(FUZZ_GROUPS); do n=$$((n + 1)); \
+	groups=$$(PYTHONPATH=tests $(BIN)/python -m kit.fuzz_report --groups $(FUZZ_PROCESSES)) || exit 1; \
+	for group in $$groups; do n=$$((n + 1)); \
 		env -u PYTHONDONTWRITEBYTECODE FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 			FUZZ_COUNTS=$(BUILD_DIR)/fuzz/$$n.json \
-		$(BIN)/python -m pytest -q -p no:cacheprovider -p fuzz_report tests/test_robustness_fuzz.py \
-			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) -k "$$group" \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -p kit.fuzz_report $$(echo $$group | tr , ' ') \
+			--hypothesis-profile=fuzz --hypothesis-seed=$(FUZZ_SEED) \
 			> $(BUILD_DIR)/fuzz/$$n.log 2>&1 & pids="$$pids $$!"; \
 	done; \
 	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
-	$(BIN)/python tests/fuzz_report.py $(FUZZ_SEED) $(BUILD_DIR)/fuzz/*.json | tee $(BUILD_DIR)/fuzz.txt; \
+	PYTHONPATH=tests $(BIN)/python -m kit.fuzz_report $(FUZZ_SEED) $(BUILD_DIR)/fuzz/*.json | tee $(BUILD_DIR)/fuzz.txt; \
 	if [ $$status != 0 ]; then grep -h -A30 "Falsifying example" $(BUILD_DIR)/fuzz/*.log; \
 		echo "fuzz: a property failed; see $(BUILD_DIR)/fuzz/*.log"; fi; \
 	exit $$status

@@ -42,6 +42,12 @@ class ParcaScrapeProvides(Endpoint):
     ``set_unit_address``); update-status costs nothing. Unchanged data is
     never written again.
 
+    ``unpublish()`` withdraws all of it: the leader removes the jobs and the
+    topology from every relation, every unit removes its address and name
+    from its own databag and forgets the request, so neither a new leader
+    nor a later relation hook publishes it again, until
+    ``update_scrape_job_spec`` is called again.
+
     Public flags:
 
     * ``{endpoint_name}.joined``: at least one remote unit is related.
@@ -63,10 +69,25 @@ class ParcaScrapeProvides(Endpoint):
         jobs again write nothing.
         """
         wanted = sanitise_jobs(jobs)
-        if self._kv.get(self._key("jobs")) == wanted:
+        if self._kv.get(self._key("jobs")) == wanted and not self._retracted:
             return
         self._kv.set(self._key("jobs"), wanted)
+        if self._retracted:
+            self._kv.unset(self._key("retracted"))
+            self._sync_units(self.relations)
         self._sync_app(self.relations)
+
+    def unpublish(self):
+        """Withdraw what was published: the leader removes the jobs and topology from
+        every relation, this unit its address and name from its own databags, and the
+        jobs and address given are forgotten (call it on every unit, as
+        ``update_scrape_job_spec``). Calling it again writes nothing."""
+        if self._retracted:
+            return
+        self._kv.unset(self._key("jobs"))
+        self._kv.unset(self._key("address"))
+        self._kv.set(self._key("retracted"), True)
+        self._clear(self.relations)
 
     def set_unit_address(self, address=None):
         """Have Parca scrape this unit at ``address`` (a host name or IP, no port).
@@ -78,7 +99,8 @@ class ParcaScrapeProvides(Endpoint):
         if self._kv.get(self._key("address")) == address:
             return
         self._kv.set(self._key("address"), address)
-        self._sync_units(self.relations)
+        if not self._retracted:
+            self._sync_units(self.relations)
 
     @property
     def unit_address(self):
@@ -101,16 +123,33 @@ class ParcaScrapeProvides(Endpoint):
                 ("-departed", "-broken")):
             rid = hookenv.relation_id()
             relations = [r for r in self.relations if r.relation_id == rid]
-            self._sync_units(relations)
-            self._sync_app(relations)
+            if not self._retracted:
+                self._sync_units(relations)
+                self._sync_app(relations)
 
     # -- internals ------------------------------------------------------------
+
+    @property
+    def _retracted(self):
+        return bool(self._kv.get(self._key("retracted")))
+
+    def _clear(self, relations):
+        """Remove this unit's keys from ``relations`` and, on the leader, the application's."""
+        for relation in relations:
+            _write_changed(relation.to_publish_raw, {}, UNIT_KEYS)
+        if relations and hookenv.is_leader():
+            for relation in relations:
+                _write_changed(relation.to_publish_app_raw, {}, APP_KEYS)
 
     def _resync(self, hook):
         """A new leader or a new version of the charm writes what was asked for; a unit
         whose address may have changed publishes it again (in config-changed: one
         ``relation-get`` of the unit's own databag per relation unless the charm set the
         address, and a ``relation-set`` only if the address changed)."""
+        if self._retracted:
+            if hook in RESYNC_HOOKS:
+                self._clear(self.relations)
+            return
         if hook == "upgrade-charm" or (hook == ADDRESS_HOOK and self.unit_address is None):
             self._sync_units(self.relations)
         if hook in RESYNC_HOOKS:

@@ -23,17 +23,22 @@ class ParcaScrapeRequires(ManyRequires, Endpoint):
 
     Public flags:
 
+    * ``{endpoint_name}.joined``: a remote application is related (a unit
+      has joined), whatever its data; with ``available`` unset, the charm is
+      related and waiting for data. Set and cleared by this layer.
     * ``{endpoint_name}.available``: there is at least one scrape job.
       Set and cleared by this layer.
-    * ``{endpoint_name}.changed``: the jobs differ from what they were in the
-      previous hook that read them (set also when they first appear, and when
-      they all go away while a relation remains). Set by this layer;
-      **cleared by the charm** once handled.
+    * ``{endpoint_name}.changed``: ``jobs()`` differs from what it was when the
+      charm last cleared this flag: set when it first appears, changes,
+      becomes unusable, and when it goes away because the last unit departed
+      or the relation was broken (so a handler on ``changed`` sees ``jobs()`` empty and
+      can clean up). Set by this layer; **cleared by the charm** once handled:
+      the one flag that may outlive the relation.
     * ``{endpoint_name}.invalid``: at least one related application sent
       data that cannot be used; ``invalid_reasons`` says why. Set and
       cleared by this layer.
 
-    All three clear when the last relation on the endpoint goes away.
+    Every flag but ``changed`` clears when the last relation on the endpoint goes away.
     """
 
     # -- public API -----------------------------------------------------------

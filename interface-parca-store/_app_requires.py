@@ -5,12 +5,15 @@ A layer mixes ``OneAppRequires`` into its ``Endpoint`` subclass (before
 ``Endpoint``) and gives it ``_interface`` and ``_decode``. The mixin reads the
 related application's databag, keeps what it decoded in the unit's key-value
 store (``interface.<interface>.<endpoint>.``), sets the public flags
-(``available``, ``changed``, ``invalid``) and never lets remote data raise:
-unusable data sets ``invalid`` and logs one WARNING line naming the relation.
+(``joined``, ``available``, ``changed``, ``invalid``) and never lets remote data
+raise: unusable data sets ``invalid`` and logs one WARNING line naming the
+relation. ``changed`` is also set when the data goes away (the last unit
+departed, the relation was broken): the one flag that outlives the relation,
+until the charm clears it.
 """
 
 from charmhelpers.core import hookenv, unitdata
-from charms.reactive import clear_flag, set_flag, toggle_flag
+from charms.reactive import set_flag, toggle_flag
 
 from ._lifecycle import after_hooks
 
@@ -82,7 +85,12 @@ class OneAppRequires:
         self._refresh()
 
     def _refresh(self):
-        """Re-read the relation and set the public flags and stored data to match."""
+        """Re-read the relation and set the public flags and stored data to match.
+
+        ``changed`` is set whenever what ``_stored()`` holds differs from before,
+        also when it goes away because the last unit departed or the relation was
+        broken; only the charm clears it.
+        """
         related = any(r.joined_units for r in self.relations)
         data, reason = self._read()
         encoded = data.as_dict() if data else None
@@ -90,12 +98,13 @@ class OneAppRequires:
         if reason and reason != self.invalid_reason:
             hookenv.log(f"{self.endpoint_name}: unusable data: {reason}",
                         level=hookenv.WARNING)
-        self._kv.set(self._key(self._stored_name), encoded)
-        self._kv.set(self._key("invalid"), reason)
+        if related:
+            self._kv.set(self._key(self._stored_name), encoded)
+            self._kv.set(self._key("invalid"), reason)
+        else:
+            self._kv.unsetrange(prefix=self._key(""))
+        toggle_flag(self.expand_name("{endpoint_name}.joined"), related)
         toggle_flag(self.expand_name("{endpoint_name}.available"), data is not None)
         toggle_flag(self.expand_name("{endpoint_name}.invalid"), reason is not None)
-        if not related:
-            clear_flag(self.expand_name("{endpoint_name}.changed"))
-            self._kv.unsetrange(prefix=self._key(""))
-        elif encoded != previous:
+        if encoded != previous:
             set_flag(self.expand_name("{endpoint_name}.changed"))

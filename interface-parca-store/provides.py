@@ -28,6 +28,10 @@ class ParcaStoreProvides(LeaderAppPublisher, Endpoint):
     databag on each relation (nothing with ``external_url``, which does not
     depend on it) and writes only where the address moved.
 
+    ``unpublish()`` withdraws the publication: the leader removes this
+    layer's keys from every relation and every unit forgets the request, so
+    a new leader does not publish it again.
+
     Public flags:
 
     * ``{endpoint_name}.joined``: at least one remote unit is related.
@@ -79,12 +83,15 @@ class ParcaStoreProvides(LeaderAppPublisher, Endpoint):
         self._kv.set(self._address_key(relation.relation_id), bind_address)
         return published.to_databag(bind_address)
 
+    def _forget(self):
+        self._kv.unsetrange(prefix=self._address_key(""))
+
     def _resync(self, hook):
         """After ``RESYNC_HOOKS`` every relation; after ``ADDRESS_HOOK``, on the leader, the
         relations whose ``ingress-address`` is no longer the one recorded: one read of this
         unit's databag per relation, none of the application databag unless the address moved."""
         if hook != ADDRESS_HOOK:
-            self._sync(self.relations)
+            super()._resync(hook)
             return
         published = self.published
         if published is None or published.external_url or not self.relations:

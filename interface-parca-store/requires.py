@@ -16,20 +16,25 @@ class ParcaStoreRequires(OneAppRequires, Endpoint):
 
     Public flags:
 
+    * ``{endpoint_name}.joined``: a remote application is related (a unit
+      has joined), whatever its data; with ``available`` unset, the charm is
+      related and waiting for data. Set and cleared by this layer.
     * ``{endpoint_name}.available``: a usable store configuration (with an
       address) is present; ``config``, ``address``, ``bearer_token`` and
       ``insecure`` return it. Set and cleared by this layer; it clears when
       the store's units depart or the relation is broken: the cue to stop
       sending profiles.
-    * ``{endpoint_name}.changed``: the configuration differs from what it was
-      in the previous hook that read it (set also when it first appears, and
-      when it goes away or becomes unusable while a relation remains). Set by
-      this layer; **cleared by the charm** once handled.
+    * ``{endpoint_name}.changed``: the configuration differs from what it was when the
+      charm last cleared this flag: set when it first appears, changes,
+      becomes unusable, and when it goes away because the last unit departed
+      or the relation was broken (so a handler on ``changed`` sees ``get_data()`` None and
+      can clean up). Set by this layer; **cleared by the charm** once handled:
+      the one flag that may outlive the relation.
     * ``{endpoint_name}.invalid``: the store sent data that cannot be used, or
       more than one application is related; ``invalid_reason`` says why. Set
       and cleared by this layer.
 
-    All three clear when the last relation on the endpoint goes away.
+    Every flag but ``changed`` clears when the last relation on the endpoint goes away.
     """
 
     # -- public API -----------------------------------------------------------

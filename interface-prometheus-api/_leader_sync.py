@@ -8,6 +8,9 @@ hands the raw databag to ``_remember``. The request is kept in the unit's
 key-value store, so every unit can be asked and the leader writes it to every
 relation, to relations that join later, and again after leadership moves or
 the charm is upgraded. Only keys whose value changed are written.
+``unpublish()`` withdraws it: the leader removes the layer's keys from every
+relation, and the request is forgotten, so a new leader does not bring it
+back (it removes what an earlier leader left instead).
 """
 
 from charmhelpers.core import hookenv, unitdata
@@ -39,6 +42,20 @@ class LeaderAppPublisher:
             rid = hookenv.relation_id()
             self._sync([r for r in self.relations if r.relation_id == rid])
 
+    def unpublish(self):
+        """Withdraw what was published: the leader removes this layer's keys from the
+        application databag of every relation, and every unit forgets the request, so
+        a later leader does not publish it again (call it on every unit, as ``publish``).
+
+        Calling it again, or with nothing published, writes nothing.
+        """
+        if self._kv.get(self._published_key) is None and self._kv.get(self._retracted_key):
+            return
+        self._kv.unset(self._published_key)
+        self._kv.set(self._retracted_key, True)
+        self._forget()
+        self._clear(self.relations)
+
     @classmethod
     def _register(cls, hooks=RESYNC_HOOKS):
         """Re-write every relation after ``hooks`` (a new leader, a new version of the charm).
@@ -55,20 +72,41 @@ class LeaderAppPublisher:
     def _published_key(self):
         return f"interface.{self._interface}.{self.endpoint_name}.published"
 
+    @property
+    def _retracted_key(self):
+        return f"interface.{self._interface}.{self.endpoint_name}.retracted"
+
     def _remember(self, wanted):
         """Keep ``wanted`` (what to publish, JSON-able) and write it where it differs.
         A repeated call with the same value costs nothing."""
         if self._kv.get(self._published_key) == wanted:
             return
         self._kv.set(self._published_key, wanted)
+        self._kv.unset(self._retracted_key)
         self._sync(self.relations)
+
+    def _forget(self):
+        """Forget what the layer recorded beside the request (``unpublish``); none here."""
+
+    def _clear(self, relations):
+        """On the leader, remove this layer's keys from ``relations`` where they are set."""
+        if not relations or not hookenv.is_leader():
+            return
+        for relation in relations:
+            bag = relation.to_publish_app_raw
+            for key in self._keys:
+                if bag.get(key):
+                    bag[key] = ""
 
     def _wanted(self, relation):
         """The raw application databag ``relation`` should hold (``{key: value or None}``)."""
         return self._kv.get(self._published_key)
 
     def _resync(self, hook):
-        self._sync(self.relations)
+        if self._kv.get(self._retracted_key):
+            self._clear(self.relations)
+        else:
+            self._sync(self.relations)
 
     def _sync(self, relations):
         """On the leader, write the remembered data to ``relations``, changed keys only."""

@@ -15,6 +15,10 @@ class PrometheusApiProvides(LeaderAppPublisher, Endpoint):
     later and after leadership moves to another unit. Non-leaders write
     nothing. Unchanged data is never written again.
 
+    ``unpublish()`` withdraws the publication: the leader removes this
+    layer's keys from every relation and every unit forgets the request, so
+    a new leader does not publish it again.
+
     Public flags:
 
     * ``{endpoint_name}.joined``: at least one remote unit is related.

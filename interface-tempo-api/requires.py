@@ -16,17 +16,22 @@ class TempoApiRequires(OneAppRequires, Endpoint):
 
     Public flags:
 
+    * ``{endpoint_name}.joined``: a remote application is related (a unit
+      has joined), whatever its data; with ``available`` unset, the charm is
+      related and waiting for data. Set and cleared by this layer.
     * ``{endpoint_name}.available``: valid data is present; ``get_data()``
       returns it. Set and cleared by this layer.
-    * ``{endpoint_name}.changed``: the data differs from what it was in the
-      previous hook that read it (set also when it first appears, and when it
-      goes away or becomes unusable while a relation remains). Set by this
-      layer; **cleared by the charm** once handled.
+    * ``{endpoint_name}.changed``: the data differs from what it was when the
+      charm last cleared this flag: set when it first appears, changes,
+      becomes unusable, and when it goes away because the last unit departed
+      or the relation was broken (so a handler on ``changed`` sees ``get_data()`` None and
+      can clean up). Set by this layer; **cleared by the charm** once handled:
+      the one flag that may outlive the relation.
     * ``{endpoint_name}.invalid``: the remote side sent data that cannot be
       used, or more than one application is related; ``invalid_reason`` says
       why. Set and cleared by this layer.
 
-    All three clear when the last relation on the endpoint goes away.
+    Every flag but ``changed`` clears when the last relation on the endpoint goes away.
     """
 
     # -- public API -----------------------------------------------------------

@@ -7,13 +7,13 @@ import shutil
 import pytest
 from hypothesis import settings
 
-import helpers
 from jujusim.driver import Unit
-from leakcheck import LeakWatch
+from kit import helpers
+from kit.leakcheck import LeakWatch
 
 APP = "observability-demo"
 
-# Hypothesis profiles of the fuzz tests (test_robustness_fuzz.py): "ci", the default, for
+# Hypothesis profiles of the fuzz tests (tests/<interface>/test_fuzz.py): "ci", the default, for
 # make test (a fixed, small number of examples, the same ones every run); "fuzz" for
 # make fuzz (--hypothesis-profile=fuzz: 10,000 per requires side unless FUZZ_EXAMPLES says).
 settings.register_profile("ci", max_examples=25, derandomize=True, database=None,
@@ -43,7 +43,7 @@ def no_secret_leaks(monkeypatch):
     Bearer tokens and URL passwords that were ever in a unit's databags,
     config or remembered publications must not appear in any of its
     ``juju-log`` or ``status-set`` arguments or hook error texts. See
-    ``leakcheck.py``.
+    ``kit/leakcheck.py``.
     """
     watch = LeakWatch()
     watch.patch(monkeypatch)

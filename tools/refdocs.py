@@ -1,6 +1,6 @@
 """Generate each layer's API reference, ``interface-<name>/docs/{provides,requires}.md``.
 
-``make docs`` runs this script; ``tests/test_docs.py`` runs ``render()`` and fails when a
+``make docs`` runs this script; ``tests/crosslayer/test_docs.py`` runs ``render()`` and fails when a
 checked-in file differs from what it returns. The text comes from the layers' docstrings,
 read (not imported) by pydoc-markdown, pinned in ``requirements.txt`` together with the
 libraries whose versions change its output.

@@ -26,10 +26,18 @@ def test_use_metrics_api_reports_the_url_and_clears_changed(endpoint):
     assert "metrics-api.changed" not in flags
 
 
-def test_publish_does_nothing_without_config(endpoint):
+def test_publish_withdraws_what_was_published_without_config(endpoint):
     hookenv.config.side_effect = {"prometheus-direct-url": "", "prometheus-ingress-url": ""}.get
     demo.publish_prometheus_api()
     endpoint.publish.assert_not_called()
+    endpoint.unpublish.assert_called_once_with()
+
+
+def test_departure_handler_stops_using_the_api_and_clears_changed(endpoint):
+    flags.add("metrics-api.changed")
+    demo.stop_using_metrics_api()
+    assert "metrics-api.changed" not in flags
+    endpoint.get_data.assert_not_called()
 
 
 def test_publish_passes_config_urls(endpoint):

@@ -58,3 +58,11 @@ def test_urls_are_shown_without_credentials(endpoints):
     flags.add("metrics-api.available")
     demo_status.set_unit_status()
     hookenv.status_set.assert_called_once_with("active", "querying http://mimir/")
+
+
+def test_related_without_data_says_it_is_waiting(endpoints):
+    flags.update({"traces-api.joined", "metrics-api.joined", "metrics-api.available"})
+    endpoints["metrics-api"].get_data.return_value.direct_url = "http://mimir/"
+    demo_status.set_unit_status()
+    hookenv.status_set.assert_called_once_with(
+        "active", "querying http://mimir/, traces-api: related, waiting for data")

@@ -6,7 +6,7 @@ simulated Juju, so the examples cannot rot.
 """
 
 from charmhelpers.core import hookenv
-from charms.reactive import clear_flag, endpoint_from_name, when
+from charms.reactive import clear_flag, endpoint_from_name, when, when_not
 
 from reactive.demo_status import report_problem, without_credentials
 
@@ -19,6 +19,15 @@ def use_metrics_api():
     hookenv.log("metrics-api: query API at {} (ingress: {})".format(
         without_credentials(api.direct_url), without_credentials(api.ingress_url) or "none"))
     clear_flag("metrics-api.changed")
+
+
+@when("metrics-api.changed")
+@when_not("metrics-api.available")
+def stop_using_metrics_api():
+    """The API went away (its last unit departed, the relation was broken, or its data is
+    unusable): stop using it. ``get_data()`` is None here."""
+    hookenv.log("metrics-api: no query API any more")
+    clear_flag("metrics-api.changed")
 # --8<-- [end:prometheus-api-requires]
 
 
@@ -27,7 +36,8 @@ def use_metrics_api():
 def publish_prometheus_api():
     """Tell related charms where this unit's API is (every unit calls; the leader writes)."""
     direct = hookenv.config("prometheus-direct-url")
-    if not direct:
+    if not direct:  # not offered (any more): withdraw what was published, if anything
+        endpoint_from_name("prometheus-api").unpublish()
         return
     ingress = hookenv.config("prometheus-ingress-url") or None
     try:

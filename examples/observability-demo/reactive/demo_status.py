@@ -12,6 +12,9 @@ from charmhelpers.core import hookenv, unitdata
 from charms.reactive import endpoint_from_name, is_flag_set
 
 PROBLEMS = "demo.problem."
+#: the requires endpoints whose state the status shows
+REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets",
+            "cos-agent-collector")
 
 
 def report_problem(source, message=None):
@@ -52,6 +55,10 @@ def _in_use():
     if is_flag_set("cos-agent-collector.available"):
         jobs = endpoint_from_name("cos-agent-collector").metrics_jobs
         phrases.append(f"collecting {len(jobs)} metrics jobs")
+    for endpoint in REQUIRES:
+        if is_flag_set(f"{endpoint}.joined") and not is_flag_set(f"{endpoint}.available") \
+                and not is_flag_set(f"{endpoint}.invalid"):
+            phrases.append(f"{endpoint}: related, waiting for data")
     return phrases
 
 
@@ -59,8 +66,7 @@ def set_unit_status():
     """blocked (noted problems, unusable remote data), else active (what is in use)."""
     problems = sorted(unitdata.kv().getrange(PROBLEMS, strip=True).items())
     messages = [message for _, message in problems]
-    for endpoint in ("metrics-api", "traces-api", "profiling-store", "profiling-targets",
-                     "cos-agent-collector"):
+    for endpoint in REQUIRES:
         if is_flag_set(f"{endpoint}.invalid"):
             messages.append(f"{endpoint}: {endpoint_from_name(endpoint).invalid_reason}")
     if messages:

@@ -7,7 +7,7 @@ simulated Juju, so the examples cannot rot.
 
 # --8<-- [start:tempo-api-imports]
 from charmhelpers.core import hookenv
-from charms.reactive import clear_flag, endpoint_from_name, when
+from charms.reactive import clear_flag, endpoint_from_name, when, when_not
 
 from reactive.demo_status import report_problem, without_credentials
 
@@ -23,6 +23,15 @@ def use_traces_api():
         without_credentials(api.http.direct_url), without_credentials(api.http.ingress_url) or "none",
         without_credentials(api.grpc.direct_url), without_credentials(api.grpc.ingress_url) or "none"))
     clear_flag("traces-api.changed")
+
+
+@when("traces-api.changed")
+@when_not("traces-api.available")
+def stop_using_traces_api():
+    """The API went away (its last unit departed, the relation was broken, or its data is
+    unusable): stop using it. ``get_data()`` is None here."""
+    hookenv.log("traces-api: no Tempo API any more")
+    clear_flag("traces-api.changed")
 # --8<-- [end:tempo-api-requires]
 
 
@@ -32,7 +41,8 @@ def publish_tempo_api():
     """Tell related charms where this unit's Tempo API is (every unit calls; the leader writes)."""
     http = hookenv.config("tempo-direct-url-http")
     grpc = hookenv.config("tempo-direct-url-grpc")
-    if not http or not grpc:
+    if not http or not grpc:  # not offered (any more): withdraw what was published
+        endpoint_from_name("tempo-api").unpublish()
         return
     try:
         endpoint_from_name("tempo-api").publish(

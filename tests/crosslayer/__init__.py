@@ -1,0 +1,1 @@
+"""Tests run against every layer of ``tests/registry.py``."""

@@ -1,0 +1,62 @@
+"""Base class of the contract adapters (one per layer: ``tests/<interface>/adapter.py``).
+
+The runner (``kit.contract``) knows the vector format and Juju; an adapter knows one
+layer: its endpoint names in the test charm, how to make the provider call from a case,
+what the requirer exposes, and which keys carry JSON. A layer's ``adapter.py`` defines a
+subclass and ``ADAPTER``, an instance of it; ``kit.registered.adapters()`` collects them.
+"""
+
+import json
+
+
+class Adapter:
+    #: interface name, as in the vectors' ``interface`` field and interface.yaml
+    interface = None
+    #: endpoint names of the two sides in the example charm's metadata.yaml
+    provides_endpoint = None
+    requires_endpoint = None
+    #: databag keys whose values are JSON (compared after json.loads)
+    json_keys = ()
+    #: case keys that are inputs of a provider case (beyond the common ones)
+    provider_inputs = ()
+    #: expect keys of a requirer case that come from ``exposed()``
+    exposed_fields = ()
+    #: expect keys of a requirer case checked by ``check_after()``, once the
+    #: runner's own comparisons have passed (e.g. what happens on departure)
+    after_fields = ()
+
+    def unit_kwargs(self, case):
+        """Extra arguments for the local unit (its address, fqdn, ...)."""
+        return {}
+
+    def provide(self, endpoint, case):
+        """Make the provider call the case describes, on ``endpoint``: by default
+        ``publish(**case["publish"])`` (``provider_inputs = ("publish",)``)."""
+        endpoint.publish(**case["publish"])
+
+    def exposed(self, endpoint):
+        """``{field: value}`` for every name in ``exposed_fields``, as the layer exposes it: by
+        default ``{"data": get_data().as_dict()}``, None without data
+        (``exposed_fields = ("data",)``)."""
+        data = endpoint.get_data()
+        return {"data": data.as_dict() if data else None}
+
+    def available(self, expect):
+        """Whether ``available`` is expected, for requirer cases whose ``expect`` omits it."""
+        raise AssertionError("expect has no 'available' and the adapter cannot derive it")
+
+    def check_after(self, unit, rids, expect):
+        """Check the ``after_fields`` in ``expect`` (only those present) on ``unit``.
+
+        ``rids`` are the ids of the relations the runner made, in case order.
+        The adapter may drive further hooks; it asserts what it checks.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has after_fields but no check_after")
+
+    def normalise(self, field, value):
+        """Bring an exposed value into a comparable form (e.g. unordered collections)."""
+        return value
+
+    def decode_bag(self, bag):
+        """A databag with JSON-valued keys decoded, for comparison."""
+        return {k: (json.loads(v) if k in self.json_keys else v) for k, v in bag.items()}

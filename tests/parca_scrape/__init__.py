@@ -1,0 +1,1 @@
+"""Tests of the parca_scrape layer (interface-parca-scrape/): everything about it in one package."""

@@ -1,0 +1,105 @@
+"""Fuzzing parca_scrape (``kit.fuzz``): generated remote app and unit databags on the
+requires side, generated ``update_scrape_job_spec()`` / ``set_unit_address()`` arguments
+on the provides side."""
+
+import json
+
+from hypothesis import given, settings
+
+from kit import fuzz
+from kit import fuzz_data as fd
+from kit.fuzz_report import counted
+from kit.layer import public_flags
+from parca_scrape.fuzz_data import ADDRESS_ARG, ipv6_host, scrape_bags, scrape_jobs_arg
+
+
+def _strict_json(value):
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+@settings(**fuzz.SETTINGS)
+@given(example=scrape_bags())
+def test_fuzz_parca_scrape_requires(make_unit, example):
+    side = "requires"
+    related = fuzz.relate(make_unit, "parca_scrape", side, units=2)
+    bag, unit_bags, verdict = example
+
+    def check(seen):
+        jobs = seen["exposed"]
+        assert isinstance(jobs, list) and jobs
+        assert _strict_json(jobs) == jobs, "jobs are not strict JSON"
+        for job in jobs:
+            assert isinstance(job, dict) and isinstance(job.get("static_configs", []), list)
+            for sc in job.get("static_configs", []):
+                assert isinstance(sc, dict)
+                assert all(isinstance(t, str) for t in sc.get("targets", []))
+                labels = sc.get("labels") or {}
+                assert all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items())
+        if verdict.expected is not None:
+            _check_scrape_jobs(jobs, verdict.expected)
+
+    with counted("parca_scrape", side):
+        fuzz.requires_example(related, bag, verdict, check, unit_bags, valid_means_available=False)
+        if verdict.kind == fd.VALID:  # available iff there is a job
+            flags = public_flags(related.unit.flags, related.layer.requires)
+            has_jobs = bool(verdict.expected["jobs"])
+            assert (f"{related.layer.requires}.available" in flags) == has_jobs
+
+
+def _check_scrape_jobs(jobs, expected):
+    """The jobs Parca builds, by the contract: one per published job, topology, per-unit configs."""
+    sent, meta, units = expected["jobs"], expected["metadata"], expected["units"]
+    if meta is None:
+        assert jobs == sent  # passed on as received
+        return
+    assert len(jobs) == len(sent)
+    prefix = "{}_{}_{}".format(meta["model"], meta["model_uuid"][:8], meta["application"])
+    for job, original in zip(jobs, sent):
+        name = original.get("job_name")
+        assert job["job_name"] == prefix + (f"_{name}" if name else "")
+        assert job["relabel_configs"][-1]["target_label"] == "instance"
+        configs = job["static_configs"]
+        want = 0
+        for sc in original.get("static_configs", []):
+            fixed = [t for t in sc["targets"] if not t.startswith("*")]
+            want += (1 if fixed else 0) + len(units)
+        assert len(configs) == want
+        for sc in configs:
+            assert sc["labels"]["juju_model"] == meta["model"]
+            assert sc["labels"]["juju_application"] == meta["application"]
+        assert {sc["labels"]["juju_unit"] for sc in configs if "juju_unit" in sc["labels"]} <= {
+            n for n, _ in units}
+        hosts = {ipv6_host(a) for _, a in units}
+        for sc in configs:
+            if "juju_unit" in sc["labels"]:
+                assert all(t.rsplit(":", 1)[0] in hosts or t in hosts for t in sc["targets"])
+
+
+@fuzz.provides_settings()
+@given(jobs=scrape_jobs_arg(), address=ADDRESS_ARG)
+def test_fuzz_parca_scrape_provides(make_unit, import_layer, jobs, address):
+    side = "provides"
+    common = import_layer("parca_scrape")
+    related = fuzz.relate(make_unit, "parca_scrape", side)
+    with counted("parca_scrape", side):
+        error, app, unit_bag = fuzz.provide(related, lambda e: e.update_scrape_job_spec(jobs))
+        if error is None:
+            metadata = json.loads(app["scrape_metadata"], parse_constant=_reject_constant)
+            published = json.loads(app["scrape_jobs"], parse_constant=_reject_constant)
+            assert common.decode_jobs(app["scrape_jobs"]) == published
+            assert metadata["model_uuid"] == related.unit.state["model"]["uuid"]
+            if jobs:
+                assert len(published) == len(jobs)
+                for job in published:
+                    assert set(job) <= set(common.ALLOWED_JOB_KEYS)
+            scraped = common.relation_jobs(app, {related.unit.name: unit_bag})
+            assert len(scraped) == len(published)
+        error, _, unit_bag = fuzz.provide(related, lambda e: e.set_unit_address(address))
+        if error is None:
+            want = address.strip() if address is not None else "10.0.0.10"
+            assert unit_bag["parca_scrape_unit_address"] == want
+            assert unit_bag["parca_scrape_unit_name"] == related.unit.name
