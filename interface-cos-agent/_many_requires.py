@@ -8,10 +8,13 @@ relation in relation-id order). What each relation gave is kept in the unit's
 key-value store, so a hook of one relation re-reads that relation only. A
 relation whose data cannot be used is left out, reported in
 ``invalid_reasons`` and logged once at WARNING; the others still come through.
+Flags: ``joined``, ``available``, ``changed`` (also when the result goes away
+with the last relation: it outlives the relation until the charm clears it)
+and ``invalid``.
 """
 
 from charmhelpers.core import hookenv, unitdata
-from charms.reactive import clear_flag, set_flag, toggle_flag
+from charms.reactive import set_flag, toggle_flag
 
 from ._lifecycle import after_hooks
 
@@ -127,12 +130,13 @@ class ManyRequires:
         combined = self._combine([cached[rid]["value"] for rid in sorted(cached, key=relation_sort_key)
                                   if cached[rid]["reason"] is None])
         previous_combined = self._combined()
-        self._kv.set(self._key(self._combined_name), combined)
+        if related:
+            self._kv.set(self._key(self._combined_name), combined)
+        else:
+            self._kv.unsetrange(prefix=self._key(""))
+        toggle_flag(self.expand_name("{endpoint_name}.joined"), bool(related))
         toggle_flag(self.expand_name("{endpoint_name}.available"), bool(combined))
         toggle_flag(self.expand_name("{endpoint_name}.invalid"),
                     any(entry["reason"] for entry in cached.values()))
-        if not related:
-            clear_flag(self.expand_name("{endpoint_name}.changed"))
-            self._kv.unsetrange(prefix=self._key(""))
-        elif combined != previous_combined:
+        if combined != previous_combined:
             set_flag(self.expand_name("{endpoint_name}.changed"))

@@ -54,10 +54,10 @@ class CosAgentProvides(Endpoint):
       Set and cleared by this layer.
     * ``{endpoint_name}.connected``: the same as ``joined`` (the older layer's
       name). Set and cleared by this layer.
-    * ``{endpoint_name}.available``: a collector has answered on the relation
-      since it joined (a relation-changed hook ran; the older layer's
-      meaning). Set by this layer; cleared by this layer when a collector
-      unit departs.
+    * ``{endpoint_name}.available``: a collector is related and its relation
+      has gone past relation-joined (the older layer's meaning: set from the
+      first relation-changed hook on). Set by this layer; cleared by this
+      layer when a collector unit departs, until the next relation hook.
     * ``{endpoint_name}.tracing.available``: every tracing protocol asked for
       has a URL from the collector. Set and cleared by this layer.
     * ``{endpoint_name}.tracing.changed``: the URLs of the protocols asked for
@@ -181,12 +181,13 @@ class CosAgentProvides(Endpoint):
         toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
         toggle_flag(self.expand_name("{endpoint_name}.connected"), self.is_joined)
         hook = hookenv.hook_name()
-        if hook.startswith(self.endpoint_name + "-relation-"):
+        relation_hook = hook.startswith(self.endpoint_name + "-relation-")
+        if relation_hook and hook.endswith(("-departed", "-broken")):
+            clear_flag(self.expand_name("{endpoint_name}.available"))
+        elif self.is_joined and not hook.endswith("-relation-joined"):
+            set_flag(self.expand_name("{endpoint_name}.available"))
+        if relation_hook:
             rid = hookenv.relation_id()
-            if hook.endswith("-changed"):
-                set_flag(self.expand_name("{endpoint_name}.available"))
-            if hook.endswith(("-departed", "-broken")):
-                clear_flag(self.expand_name("{endpoint_name}.available"))
             if hook.endswith("-broken"):
                 self._forget(rid)
             else:

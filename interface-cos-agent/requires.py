@@ -4,7 +4,7 @@ the workload charms it is related to ask it to collect."""
 import socket
 
 from charmhelpers.core import hookenv
-from charms.reactive import Endpoint, set_flag, toggle_flag
+from charms.reactive import Endpoint
 
 from ._many_requires import ManyRequires
 from .common import (
@@ -50,8 +50,8 @@ class CosAgentRequires(ManyRequires, Endpoint):
 
     Public flags:
 
-    * ``{endpoint_name}.joined``: at least one principal unit is related.
-      Set and cleared by the framework's automatic flags and this layer.
+    * ``{endpoint_name}.joined``: at least one principal unit is related,
+      whatever its data. Set and cleared by this layer.
     * ``{endpoint_name}.available``: at least one principal sent a usable
       ``config``. Set and cleared by this layer.
     * ``{endpoint_name}.changed``: what the properties return differs from
@@ -176,18 +176,8 @@ class CosAgentRequires(ManyRequires, Endpoint):
         return combine(principals, self.endpoint_name, hookenv.model_name(),
                        hookenv.model_uuid())
 
-    def manage_flags(self):
-        """Keep ``joined`` current, then re-read the relations (the many-relation mixin:
-        in a relation hook that relation only, elsewhere every one)."""
-        toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
-        super().manage_flags()
-
     def _refresh(self, only=None):
-        had_data = bool(self._combined())
         super()._refresh(only)
-        if had_data and not any(r.joined_units for r in self.relations):
-            # the data went away with the last principal: the charm must learn it
-            set_flag(self.expand_name("{endpoint_name}.changed"))
         self._sync_receivers()
 
     def _sync_receivers(self):

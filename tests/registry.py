@@ -13,4 +13,5 @@ LAYERS = (
     "tempo_api",
     "parca_scrape",
     "parca_store",
+    "cos_agent",
 )

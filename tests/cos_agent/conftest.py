@@ -1,25 +1,10 @@
-"""Fixtures of the cos_agent tests: a charm of the test's own (files written into it), and
-helpers that decode what the principal publishes."""
+"""Fixtures of the cos_agent tests: a charm of the test's own, with files written into it."""
 
-import base64
-import json
-import lzma
-import os
 import shutil
 
 import pytest
 
-PRINCIPAL = "cos-agent"
-COLLECTOR = "cos-agent-collector"
-
-
-def write_files(charm, files):
-    """Write ``files`` (``{path relative to the charm: text}``) into the charm directory."""
-    for path, text in files.items():
-        full = os.path.join(charm, path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w", encoding="utf-8") as f:
-            f.write(text)
+from cos_agent.support import write_files
 
 
 @pytest.fixture
@@ -36,19 +21,3 @@ def own_charm(charm_dir, tmp_path):
         return dest
 
     return make
-
-
-def decode_config(raw):
-    """A ``config`` value as the collector reads it: JSON, each dashboard decoded."""
-    config = json.loads(raw)
-    config["dashboards"] = [json.loads(lzma.decompress(base64.b64decode(d)))
-                            for d in config["dashboards"]]
-    return config
-
-
-def published(unit, rid):
-    """The principal's decoded ``config`` on relation ``rid`` (None when there is none),
-    after checking that ``config`` is the only key of its unit databag."""
-    bag = unit.local_unit_data(rid)
-    assert set(bag) <= {"config"}, bag
-    return decode_config(bag["config"]) if "config" in bag else None

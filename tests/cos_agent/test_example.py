@@ -10,7 +10,7 @@ import json
 import os
 import socket
 
-from cos_agent.conftest import decode_config
+from cos_agent.support import decode_config
 
 APP = "observability-demo"
 IDENT = "cos_0a1b2c3d_observability_demo"

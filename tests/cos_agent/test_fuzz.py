@@ -19,8 +19,8 @@ import tempfile
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cos_agent.fuzz_data import SERVED, YAML_TEXT, principal_bag, publish_ok
 from cos_agent.fuzz_data import PUBLISH_ARGS as ARGS
+from cos_agent.fuzz_data import SERVED, YAML_TEXT, principal_bag, publish_ok
 from kit import fuzz
 from kit import fuzz_data as fd
 from kit.fuzz_report import counted

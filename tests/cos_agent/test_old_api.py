@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 
-from cos_agent.conftest import published
+from cos_agent.support import published
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP = "observability-demo"

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from cos_agent.conftest import PRINCIPAL as EP
-from cos_agent.conftest import published, write_files
+from cos_agent.support import PRINCIPAL as EP
+from cos_agent.support import published, write_files
 
 APP = "observability-demo"
 COLLECTOR_APP = "opentelemetry-collector"

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from cos_agent.conftest import COLLECTOR as EP
+from cos_agent.support import COLLECTOR as EP
 
 AVAILABLE, CHANGED, INVALID = EP + ".available", EP + ".changed", EP + ".invalid"
 IDENT = "cos_0a1b2c3d_"
