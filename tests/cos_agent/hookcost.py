@@ -11,9 +11,10 @@ what a ``config-changed`` and an ``update-status`` cost afterwards.
 import json
 import os
 import random
-import shutil
+import time
 
 from cos_agent.adapter import comparable_config, decode_config
+from kit import helpers
 from kit.hookcases import Case
 
 CONFIG_VALUE = json.dumps({
@@ -35,8 +36,7 @@ ENDPOINTS = {
         unit_data=lambda name, address: {"config": CONFIG_VALUE}),
 }
 
-TIMINGS_TITLE = ("CosAgentProvides.publish() of 50 rules files and 20 dashboards of 100 KB "
-                 "(hook seconds; bytes of config written)")
+TIMINGS_TITLE = "CosAgentProvides.publish() of 50 rules files and 20 dashboards of 100 KB"
 RULE_FILES, DASHBOARDS, DASHBOARD_BYTES = 50, 20, 100_000
 
 
@@ -59,9 +59,17 @@ def charm_files(rng):
     return files
 
 
-def publish_once(bench, charm_dir, workdir):
-    """One unit of a copy of ``charm_dir`` with the files: its publish hook's record."""
-    charm = shutil.copytree(charm_dir, os.path.join(workdir, "charm"), symlinks=True)
+REQUEST = {"metrics_endpoints": [{"path": "/metrics", "port": 8080}],
+           "log_slots": ["observability-demo:logs"], "tracing_protocols": ["otlp_http"]}
+
+
+def publish_once(bench, workdir):
+    """One unit of a charm with the layers (no handlers: the example's own would publish
+    first) and the files publishes them: the seconds of the ``publish()`` call itself and of
+    its whole hook (which includes the simulated Juju's ``relation-set`` of the value), the
+    bytes and decoded ``config``, and the hook seconds of a ``config-changed`` and an
+    ``update-status`` after it."""
+    charm = helpers.assemble_charm(os.path.join(workdir, "charm", "observability-demo"))
     for path, text in charm_files(random.Random(20261201)).items():
         full = os.path.join(charm, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
@@ -69,32 +77,46 @@ def publish_once(bench, charm_dir, workdir):
             f.write(text)
     unit = bench.new_unit(os.path.join(workdir, "unit"), charm, "inprocess")
     rid = unit.relate("cos-agent", "opentelemetry-collector", units=1)
-    unit.run_hook("update-status", action=lambda e: e("cos-agent").publish())
-    published = unit.last_seconds
+    call = {}
+
+    def publish(endpoint_from_name):
+        start = time.perf_counter()
+        endpoint_from_name("cos-agent").publish(**REQUEST)
+        call["seconds"] = time.perf_counter() - start
+
+    result = unit.run_hook("update-status", action=publish)
+    assert len(result.relation_sets) == 1, result.relation_sets
+    hook = unit.last_seconds
     raw = unit.local_unit_data(rid)["config"]
-    unit.run_hook("config-changed")
+    changed = unit.run_hook("config-changed")
     config_changed = unit.last_seconds
-    unit.run_hook("update-status")
-    return {"seconds": published, "bytes": len(raw.encode("utf-8")), "config": decode_config(raw),
-            "config_changed": config_changed, "update_status": unit.last_seconds}
+    status = unit.run_hook("update-status")
+    assert changed.relation_sets == status.relation_sets == []
+    return {"call": call["seconds"], "hook": hook, "bytes": len(raw.encode("utf-8")),
+            "config": decode_config(raw), "config_changed": config_changed,
+            "update_status": unit.last_seconds}
 
 
 def timings(bench, charm_dir, quick, workdir):
-    """Two publications of the same files from two units: records of the first (hook time,
-    bytes), and of what config-changed and update-status cost after it."""
-    first = publish_once(bench, charm_dir, os.path.join(workdir, "a"))
-    second = publish_once(bench, charm_dir, os.path.join(workdir, "b"))
+    """Two publications of the same files from two units of their own: records of the
+    ``publish()`` call and its hook (bytes written; decoded config identical across the two
+    runs), and of what config-changed and update-status cost after it (best of the two)."""
+    first = publish_once(bench, os.path.join(workdir, "a"))
+    second = publish_once(bench, os.path.join(workdir, "b"))
     same = comparable_config(first["config"]) == comparable_config(second["config"])
-    base = {"layer": "cos_agent", "side": "provides", "charm": "layers", "runner": "inprocess",
+    base = {"layer": "cos_agent", "side": "provides", "charm": "layers only", "runner": "inprocess",
             "relations": 1, "units": 1, "calls": {}, "bytes": first["bytes"],
             "identical_across_runs": same}
-    label = f"publish() {RULE_FILES} rules files + {DASHBOARDS} dashboards"
+    label = f"publish() of {RULE_FILES} rules files + {DASHBOARDS} dashboards"
+    best = {key: min(first[key], second[key]) for key in ("call", "hook", "config_changed",
+                                                           "update_status")}
     return [
-        dict(base, hook=f"{label}: {first['bytes']:,} bytes written, decoded config "
-                        f"{'identical' if same else 'DIFFERENT'} across two runs",
-             seconds=min(first["seconds"], second["seconds"])),
-        dict(base, hook=f"{label}, then config-changed (files unchanged)",
-             seconds=min(first["config_changed"], second["config_changed"])),
-        dict(base, hook=f"{label}, then update-status",
-             seconds=min(first["update_status"], second["update_status"])),
+        dict(base, hook=f"{label}: the call ({first['bytes']:,} bytes of config; decoded "
+                        f"config {'identical' if same else 'DIFFERENT'} across two runs)",
+             seconds=best["call"]),
+        dict(base, hook=f"{label}: its whole hook (with the simulated relation-set)",
+             seconds=best["hook"]),
+        dict(base, hook=f"{label}, then config-changed (files unchanged: a stat each)",
+             seconds=best["config_changed"]),
+        dict(base, hook=f"{label}, then update-status", seconds=best["update_status"]),
     ]
