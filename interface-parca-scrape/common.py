@@ -19,6 +19,8 @@ import ipaddress
 import json
 import re
 
+from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+
 SCRAPE_JOBS = "scrape_jobs"
 SCRAPE_METADATA = "scrape_metadata"
 UNIT_ADDRESS = "parca_scrape_unit_address"
@@ -45,9 +47,6 @@ _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
 _PORT_RE = re.compile(r"^[0-9]{1,5}\Z")
 _HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+)\Z")
 
-
-class InvalidDataError(ValueError):
-    """Relation data that does not follow the wire format; the message says which key and why."""
 
 
 # --------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Provides side of ``parca_scrape``: a profiling target that Parca scrapes."""
 
-from charmhelpers.core import hookenv, unitdata
+from charmhelpers.core import hookenv
 from charms.reactive import Endpoint, toggle_flag
 
 from ._lifecycle import after_hooks
+from ._state import LayerState
 from .common import (
     APP_KEYS,
     UNIT_KEYS,
@@ -22,7 +23,7 @@ RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
 ADDRESS_HOOK = "config-changed"
 
 
-class ParcaScrapeProvides(Endpoint):
+class ParcaScrapeProvides(LayerState, Endpoint):
     """Offers this charm's pprof endpoints to Parca (interface ``parca_scrape``).
 
     Call ``update_scrape_job_spec(jobs)`` from any handler, on every unit:
@@ -155,12 +156,7 @@ class ParcaScrapeProvides(Endpoint):
         if hook in RESYNC_HOOKS:
             self._sync_app(self.relations)
 
-    @property
-    def _kv(self):
-        return unitdata.kv()
-
-    def _key(self, name):
-        return f"interface.parca_scrape.{self.endpoint_name}.{name}"
+    _interface = "parca_scrape"
 
     def _sync_app(self, relations):
         """On the leader, write the remembered jobs and this model's topology, changed keys only."""

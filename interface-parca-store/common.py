@@ -20,6 +20,8 @@ import socket
 from dataclasses import dataclass, field
 from typing import Dict, Optional
 
+from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+
 ADDRESS = "remote-store-address"
 BEARER_TOKEN = "remote-store-bearer-token"
 INSECURE = "remote-store-insecure"
@@ -29,12 +31,6 @@ DEFAULT_PORT = 7070
 #: What the requirer accepts in ``remote-store-insecure`` (compared lower-cased).
 _BOOLEANS = {"true": True, "false": False}
 
-
-class InvalidDataError(ValueError):
-    """Relation data that does not follow the wire format.
-
-    The message names the key and why; it never contains the bearer token.
-    """
 
 
 def local_fqdn():

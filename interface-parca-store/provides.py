@@ -56,8 +56,7 @@ class ParcaStoreProvides(LeaderAppPublisher, Endpoint):
     @property
     def published(self):
         """What ``publish`` was last called with (a ``ParcaStorePublication``), or None."""
-        data = self._kv.get(self._published_key)
-        return ParcaStorePublication.from_dict(data) if data else None
+        return self._published(ParcaStorePublication.from_dict)
 
     # -- the interface-specific part ----------------------------------------
 
@@ -72,7 +71,7 @@ class ParcaStoreProvides(LeaderAppPublisher, Endpoint):
         super().manage_flags()
 
     def _address_key(self, relation_id):
-        return f"interface.parca_store.{self.endpoint_name}.address.{relation_id}"
+        return self._key("address." + relation_id)
 
     def _wanted(self, relation):
         """The databag for ``relation``, and record the address it got."""

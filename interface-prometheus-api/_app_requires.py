@@ -12,20 +12,15 @@ departed, the relation was broken): the one flag that outlives the relation,
 until the charm clears it.
 """
 
-from charmhelpers.core import hookenv, unitdata
+from charmhelpers.core import hookenv
 from charms.reactive import set_flag, toggle_flag
 
-from ._lifecycle import after_hooks
-
-#: Non-relation hooks after which the layer re-reads its relations.
-REFRESH_HOOKS = ("upgrade-charm",)
+from ._state import RequiresState
 
 
-class OneAppRequires:
+class OneAppRequires(RequiresState):
     """Mixin: the refresh and flags of a one-application requires side."""
 
-    #: the interface name (interface.yaml ``name``): the key-value store prefix
-    _interface = None
     #: the layer's exception for unusable remote data (a ``ValueError``)
     _invalid_error = ValueError
     #: the key-value store name of the decoded data (``<prefix><_stored_name>``)
@@ -46,20 +41,8 @@ class OneAppRequires:
         the endpoint has no joined unit: re-read the data."""
         self._refresh()
 
-    @classmethod
-    def _register(cls):
-        """Re-read the relations after ``REFRESH_HOOKS`` (a new version of the charm must not
-        trust what an older one stored). Called once by the layer's module."""
-        after_hooks(REFRESH_HOOKS, "requires", cls._interface, cls, "_refresh_after")
-
     # -- internals ------------------------------------------------------------
 
-    @property
-    def _kv(self):
-        return unitdata.kv()
-
-    def _key(self, name):
-        return f"interface.{self._interface}.{self.endpoint_name}.{name}"
 
     def _stored(self):
         """What was decoded last (``as_dict()`` of the data), or None."""
@@ -80,9 +63,6 @@ class OneAppRequires:
             return self._decode(relation.received_app_raw), None
         except self._invalid_error as e:
             return None, f"relation {relation.relation_id} ({relation.application_name}): {e}"
-
-    def _refresh_after(self, hook):
-        self._refresh()
 
     def _refresh(self):
         """Re-read the relation and set the public flags and stored data to match.

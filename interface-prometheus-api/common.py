@@ -16,15 +16,13 @@ LIBAPI 0, LIBPATCH 2) does through pydantic's ``AnyHttpUrl``.
 from dataclasses import dataclass
 from typing import Dict, Optional
 
-from ._urls import normalise_http_url, without_password
+from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+from ._urls import checked_url, normalise_http_url, without_password  # noqa: F401 (re-exported)
 
 DIRECT_URL = "direct_url"
 INGRESS_URL = "ingress_url"
 KEYS = (DIRECT_URL, INGRESS_URL)
 
-
-class InvalidDataError(ValueError):
-    """Relation data that does not follow the wire format; the message says which key and why."""
 
 
 # --------------------------------------------------------------------------
@@ -41,17 +39,8 @@ class PrometheusApiData:
     @classmethod
     def from_args(cls, direct_url, ingress_url=None):
         """Validate what a charm passed to ``publish``; ``ValueError`` names the bad argument."""
-        try:
-            direct = normalise_http_url(direct_url)
-        except ValueError as e:
-            raise ValueError(f"direct_url: {e}") from None
-        ingress = None
-        if ingress_url is not None:
-            try:
-                ingress = normalise_http_url(ingress_url)
-            except ValueError as e:
-                raise ValueError(f"ingress_url: {e}") from None
-        return cls(direct, ingress)
+        ingress = None if ingress_url is None else checked_url(ingress_url, "ingress_url")
+        return cls(checked_url(direct_url, "direct_url"), ingress)
 
     def to_databag(self):
         """The raw application databag: ``ingress_url`` left out when there is none."""
@@ -73,15 +62,8 @@ class PrometheusApiData:
             return None
         if not direct:
             raise InvalidDataError(f"{DIRECT_URL} is missing (required)")
-        values = {}
-        for key, raw in ((DIRECT_URL, direct), (INGRESS_URL, ingress)):
-            if not raw:
-                values[key] = None
-                continue
-            try:
-                values[key] = normalise_http_url(raw)
-            except ValueError as e:
-                raise InvalidDataError(f"{key} is not a valid http(s) URL: {e}") from None
+        values = {key: checked_url(raw, f"{key} is not a valid http(s) URL", InvalidDataError)
+                  if raw else None for key, raw in ((DIRECT_URL, direct), (INGRESS_URL, ingress))}
         return cls(values[DIRECT_URL], values[INGRESS_URL])
 
     def __repr__(self):

@@ -36,14 +36,12 @@ class PrometheusApiProvides(LeaderAppPublisher, Endpoint):
         repeated call with the same URLs writes nothing.
         """
         data = PrometheusApiData.from_args(direct_url, ingress_url)
-        wanted = data.to_databag()
-        self._remember(wanted)
+        self._remember(data.to_databag())
 
     @property
     def published(self):
         """What ``publish`` was last called with (a ``PrometheusApiData``), or None."""
-        bag = self._kv.get(self._published_key)
-        return PrometheusApiData.from_databag(bag) if bag else None
+        return self._published(PrometheusApiData.from_databag)
 
     # -- the interface-specific part ----------------------------------------
 

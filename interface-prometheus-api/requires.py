@@ -14,24 +14,20 @@ class PrometheusApiRequires(OneAppRequires, Endpoint):
     cannot be used sets ``invalid`` and logs one WARNING line naming the
     relation and the key.
 
-    Public flags:
+    Public flags (what each means is the same in every layer of this project;
+    the README's flag table has the details):
 
-    * ``{endpoint_name}.joined``: a remote application is related (a unit
-      has joined), whatever its data; with ``available`` unset, the charm is
-      related and waiting for data. Set and cleared by this layer.
-    * ``{endpoint_name}.available``: valid data is present; ``get_data()``
-      returns it. Set and cleared by this layer.
-    * ``{endpoint_name}.changed``: the data differs from what it was when the
-      charm last cleared this flag: set when it first appears, changes,
-      becomes unusable, and when it goes away because the last unit departed
-      or the relation was broken (so a handler on ``changed`` sees ``get_data()`` None and
-      can clean up). Set by this layer; **cleared by the charm** once handled:
-      the one flag that may outlive the relation.
-    * ``{endpoint_name}.invalid``: the remote side sent data that cannot be
-      used, or more than one application is related; ``invalid_reason`` says
-      why. Set and cleared by this layer.
+    * ``{endpoint_name}.joined``: Mimir (or another Prometheus-compatible API)
+      is related, with or without data yet.
+    * ``{endpoint_name}.available``: ``get_data()`` returns its URLs.
+    * ``{endpoint_name}.changed``: the URLs appeared, changed, became unusable
+      or went away (the last unit departed, the relation was broken: then
+      ``get_data()`` is None). **Cleared by the charm** once handled, and the
+      one flag that may outlive the relation.
+    * ``{endpoint_name}.invalid``: the URLs are unusable, or more than one
+      application is related; ``invalid_reason`` says why.
 
-    Every flag but ``changed`` clears when the last relation on the endpoint goes away.
+    This layer sets and clears the others; they clear with the last relation.
     """
 
     # -- public API -----------------------------------------------------------

@@ -205,3 +205,12 @@ def normalise_http_url(value):
     if fragment is not None:
         out.append("#" + _percent_encode(fragment, _FRAGMENT_ENCODE))
     return "".join(out)
+
+
+def checked_url(value, label, error=ValueError):
+    """``normalise_http_url(value)``, or ``error`` (a ``ValueError`` class) whose message
+    starts with ``label`` (the argument or databag key the value came from)."""
+    try:
+        return normalise_http_url(value)
+    except ValueError as e:
+        raise error(f"{label}: {e}") from None

@@ -19,7 +19,8 @@ import json
 from dataclasses import dataclass
 from typing import Dict, Optional
 
-from ._urls import normalise_http_url, without_password
+from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+from ._urls import checked_url, normalise_http_url, without_password  # noqa: F401 (re-exported)
 
 HTTP = "http"
 GRPC = "grpc"
@@ -27,9 +28,6 @@ KEYS = (HTTP, GRPC)
 DIRECT_URL = "direct_url"
 INGRESS_URL = "ingress_url"
 
-
-class InvalidDataError(ValueError):
-    """Relation data that does not follow the wire format; the message says which key and why."""
 
 
 # --------------------------------------------------------------------------
@@ -46,17 +44,8 @@ class TempoApiUrls:
     @classmethod
     def from_args(cls, protocol, direct_url, ingress_url=None):
         """Validate what a charm passed to ``publish``; ``ValueError`` names the bad argument."""
-        try:
-            direct = normalise_http_url(direct_url)
-        except ValueError as e:
-            raise ValueError(f"direct_url_{protocol}: {e}") from None
-        ingress = None
-        if ingress_url is not None:
-            try:
-                ingress = normalise_http_url(ingress_url)
-            except ValueError as e:
-                raise ValueError(f"ingress_url_{protocol}: {e}") from None
-        return cls(direct, ingress)
+        ingress = None if ingress_url is None else checked_url(ingress_url, f"ingress_url_{protocol}")
+        return cls(checked_url(direct_url, f"direct_url_{protocol}"), ingress)
 
     def encode(self):
         """The JSON string upstream writes: ``ingress_url`` left out when there is none."""
@@ -80,16 +69,9 @@ class TempoApiUrls:
             raise InvalidDataError(f"{key} is not a JSON object (got {type(value).__name__})")
         if value.get(DIRECT_URL) in (None, ""):
             raise InvalidDataError(f"{key}.{DIRECT_URL} is missing (required)")
-        urls = {}
-        for name in (DIRECT_URL, INGRESS_URL):
-            url = value.get(name)
-            if url in (None, ""):
-                urls[name] = None
-                continue
-            try:
-                urls[name] = normalise_http_url(url)
-            except ValueError as e:
-                raise InvalidDataError(f"{key}.{name} is not a valid http(s) URL: {e}") from None
+        urls = {name: None if value.get(name) in (None, "") else checked_url(
+                    value[name], f"{key}.{name} is not a valid http(s) URL", InvalidDataError)
+                for name in (DIRECT_URL, INGRESS_URL)}
         return cls(urls[DIRECT_URL], urls[INGRESS_URL])
 
     def __repr__(self):

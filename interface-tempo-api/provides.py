@@ -40,14 +40,12 @@ class TempoApiProvides(LeaderAppPublisher, Endpoint):
         """
         data = TempoApiData.from_args(direct_url_http, direct_url_grpc,
                                       ingress_url_http, ingress_url_grpc)
-        wanted = data.to_databag()
-        self._remember(wanted)
+        self._remember(data.to_databag())
 
     @property
     def published(self):
         """What ``publish`` was last called with (a ``TempoApiData``), or None."""
-        bag = self._kv.get(self._published_key)
-        return TempoApiData.from_databag(bag) if bag else None
+        return self._published(TempoApiData.from_databag)
 
     # -- the interface-specific part ----------------------------------------
 

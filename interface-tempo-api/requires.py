@@ -14,24 +14,19 @@ class TempoApiRequires(OneAppRequires, Endpoint):
     cannot be used sets ``invalid`` and logs one WARNING line naming the
     relation and the key.
 
-    Public flags:
+    Public flags (the project's one flag vocabulary; see the README's table):
 
-    * ``{endpoint_name}.joined``: a remote application is related (a unit
-      has joined), whatever its data; with ``available`` unset, the charm is
-      related and waiting for data. Set and cleared by this layer.
-    * ``{endpoint_name}.available``: valid data is present; ``get_data()``
-      returns it. Set and cleared by this layer.
-    * ``{endpoint_name}.changed``: the data differs from what it was when the
-      charm last cleared this flag: set when it first appears, changes,
-      becomes unusable, and when it goes away because the last unit departed
-      or the relation was broken (so a handler on ``changed`` sees ``get_data()`` None and
-      can clean up). Set by this layer; **cleared by the charm** once handled:
-      the one flag that may outlive the relation.
-    * ``{endpoint_name}.invalid``: the remote side sent data that cannot be
-      used, or more than one application is related; ``invalid_reason`` says
-      why. Set and cleared by this layer.
+    * ``{endpoint_name}.joined``: a Tempo coordinator (or another provider of
+      the query API) is related, whatever it has sent so far.
+    * ``{endpoint_name}.available``: both endpoints are known: ``get_data()``.
+    * ``{endpoint_name}.changed``: what ``get_data()`` returns is different
+      (new, changed, unusable, or gone with the last unit or the relation, when
+      it is None). Only the charm clears it, once handled; it may outlive the
+      relation.
+    * ``{endpoint_name}.invalid``: the provider's data cannot be used, or more
+      than one application is related; ``invalid_reason`` says why.
 
-    Every flag but ``changed`` clears when the last relation on the endpoint goes away.
+    Set and cleared by this layer but for ``changed``; gone with the last relation.
     """
 
     # -- public API -----------------------------------------------------------

@@ -17,8 +17,11 @@ def logs(results):
 
 def test_example_built_charm_contains_the_layer_without_docs(built_charm):
     layer = os.path.join(built_charm, "hooks", "relations", "parca_scrape")
-    assert sorted(f for f in os.listdir(layer) if f.endswith(".py")) == [
-        "__init__.py", "_lifecycle.py", "_many_requires.py", "common.py", "provides.py", "requires.py"]
+    source = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "interface-parca-scrape")
+    shipped = sorted(f for f in os.listdir(source) if f.endswith(".py"))  # own and vendored modules
+    assert {"common.py", "provides.py", "requires.py", "_lifecycle.py", "_many_requires.py"} <= set(shipped)
+    assert sorted(f for f in os.listdir(layer) if f.endswith(".py")) == sorted(shipped + ["__init__.py"])
     assert not os.path.exists(os.path.join(layer, "README.md"))
     for hook in ("profiling-endpoint-relation-joined", "profiling-targets-relation-changed"):
         assert os.path.exists(os.path.join(built_charm, "hooks", hook))

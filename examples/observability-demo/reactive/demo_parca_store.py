@@ -48,6 +48,7 @@ def stop_sending_profiles():
         os.remove(path)
     hookenv.log("profiling-store: no store; stopped sending profiles")
     clear_flag("demo.sending-profiles")
+    clear_flag("profiling-store.changed")  # set when the store went away: handled here
 # --8<-- [end:parca-store-requires]
 
 

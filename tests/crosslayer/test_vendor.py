@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-import helpers
+from kit import helpers
 
 spec = importlib.util.spec_from_file_location("vendor", os.path.join(helpers.ROOT, "tools", "vendor.py"))
 vendor = importlib.util.module_from_spec(spec)

@@ -9,7 +9,10 @@ back, and a second call (or one with nothing published) writes nothing.
 
 import pytest
 
-from layer_table import LAYERS, public_flags, relate_requires
+from kit import registered
+from kit.layer import public_flags, relate_requires
+
+LAYERS = registered.rows()
 
 by_layer = pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.id)
 

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-import helpers
+from kit import helpers
 
 URL_LAYERS = [name for name, path in helpers.layer_dirs().items()
               if os.path.exists(os.path.join(path, "_urls.py"))]
