@@ -27,6 +27,8 @@ from pathlib import PurePosixPath
 
 import yaml
 
+from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+
 CONFIG = "config"
 RECEIVERS = "receivers"
 
@@ -92,10 +94,6 @@ MAX_DASHBOARD_BYTES = 32 * 1024 * 1024
 
 _ALREADY_NAMED_RE = re.compile(r"^.*?_[\da-f]{8}_.*?rules$")
 _GROUP_NAME_CHAR_RE = re.compile(r"[^a-zA-Z0-9_:]")
-
-
-class InvalidDataError(ValueError):
-    """Relation data that does not follow the wire format; the message says which key and why."""
 
 
 class Topology:

@@ -3,10 +3,11 @@ collector (opentelemetry-collector, grafana-agent) observes."""
 
 import hashlib
 
-from charmhelpers.core import hookenv, unitdata
+from charmhelpers.core import hookenv
 from charms.reactive import Endpoint, clear_flag, set_flag, toggle_flag
 
 from ._lifecycle import after_hooks
+from ._state import LayerState
 from .common import (
     CONFIG,
     DEFAULT_LOGS_RULES_DIR,
@@ -28,7 +29,7 @@ from .common import (
 REREAD_HOOKS = ("upgrade-charm", "config-changed")
 
 
-class CosAgentProvides(Endpoint):
+class CosAgentProvides(LayerState, Endpoint):
     """Sends this charm's telemetry set-up to the machine's collector (interface ``cos_agent``).
 
     Call ``publish(...)`` (upstream ``COSAgentProvider``'s keyword arguments)
@@ -66,6 +67,7 @@ class CosAgentProvides(Endpoint):
     """
 
     MetricsEndpoint = MetricsEndpoint
+    _interface = "cos_agent"
 
     # -- public API -----------------------------------------------------------
 
@@ -199,13 +201,6 @@ class CosAgentProvides(Endpoint):
         self._update_tracing()
 
     # -- internals ------------------------------------------------------------
-
-    @property
-    def _kv(self):
-        return unitdata.kv()
-
-    def _key(self, name):
-        return f"interface.cos_agent.{self.endpoint_name}.{name}"
 
     def _build(self, request):
         """The encoded ``config`` for ``request``, from this unit's topology and the files."""
