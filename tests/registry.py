@@ -13,5 +13,6 @@ LAYERS = (
     "tempo_api",
     "parca_scrape",
     "parca_store",
+    "cos_agent",
     "profiling",
 )

@@ -17,8 +17,9 @@ from kit import contract
 
 @pytest.fixture(scope="session")
 def charm_named(charm_dir, tmp_path_factory):
-    """``charm_named(name)``: the test charm, its metadata ``name`` changed to ``name``."""
-    made = {}
+    """``charm_named(name)``: the test charm, its metadata ``name`` changed to ``name``
+    (``None``: the test charm itself)."""
+    made = {None: charm_dir}
 
     def get(name):
         if name not in made:

@@ -19,6 +19,11 @@ class Adapter:
     json_keys = ()
     #: case keys that are inputs of a provider case (beyond the common ones)
     provider_inputs = ()
+    #: expect keys of a provider case checked by ``check_provider()`` (beyond the databags)
+    provider_expect_fields = ()
+    #: case keys that are inputs of a requirer case (beyond the remote data, ``leader``,
+    #: ``local``), used by ``require()``
+    requirer_inputs = ()
     #: expect keys of a requirer case that come from ``exposed()``
     exposed_fields = ()
     #: expect keys of a requirer case checked by ``check_after()``, once the
@@ -28,6 +33,25 @@ class Adapter:
     def unit_kwargs(self, case):
         """Extra arguments for the local unit (its address, fqdn, ...)."""
         return {}
+
+    def remote(self, case):
+        """The application a provider case's relation is with, and its units' databags
+        (``{unit: bag}``; None: one unit, nothing in its databag)."""
+        return "remote", None
+
+    def observe(self, endpoint, case):
+        """``{name: value}``: what the provider reads back in the same hook, after the call
+        (for ``check_provider``)."""
+        return {}
+
+    def check_provider(self, field, expected, unit_bag, seen):
+        """Check ``expect[field]`` of a provider case against the unit's databag and what
+        ``observe`` recorded."""
+        raise NotImplementedError(f"{type(self).__name__} has provider_expect_fields but no "
+                                  "check_provider")
+
+    def require(self, endpoint, case):
+        """What the requirer charm calls before the runner reads ``exposed`` (its settings)."""
 
     def provide(self, endpoint, case):
         """Make the provider call the case describes, on ``endpoint``: by default
@@ -56,6 +80,11 @@ class Adapter:
     def normalise(self, field, value):
         """Bring an exposed value into a comparable form (e.g. unordered collections)."""
         return value
+
+    def compare(self, field, seen, expected, rids):
+        """Assert that the exposed ``seen`` is the ``expected`` value of ``field``; ``rids``
+        are the runner's relation ids, in case order (for values that name relations)."""
+        assert self.normalise(field, seen) == self.normalise(field, expected)
 
     def decode_bag(self, bag):
         """A databag with JSON-valued keys decoded, for comparison."""

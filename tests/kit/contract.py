@@ -13,6 +13,7 @@ the layer.
 import glob
 import json
 import os
+import shutil
 
 import pytest
 
@@ -20,7 +21,9 @@ from kit import helpers, registered
 
 COMMON_CASE_KEYS = {"name", "side", "upstream", "expect", "deviation"}
 PROVIDER_COMMON = {"leader", "local", "bind_address", "fqdn"}
-REQUIRER_INPUTS = {"remote_app_databags", "remote_app_databag", "relations"}
+REQUIRER_INPUTS = {"remote_app_databags", "remote_app_databag", "relations", "leader", "local"}
+#: what a string in a case's inputs writes for the absolute path of the charm directory
+CHARM_DIR = "{charm_dir}"
 
 
 class Unreadable:
@@ -86,8 +89,9 @@ LOCAL_KEYS = {"model", "model_uuid", "application", "unit", "charm_name", "fqdn"
 
 
 def _unit(make_unit, top, case, adapter, charm_named=None, **kwargs):
-    """The local unit of a case: the model of the file; a provider case's ``local``
-    identity (model, unit, charm name) when it gives one."""
+    """The local unit of a case: the model of the file; the case's ``local`` identity
+    (model, unit, charm name) when it gives one; with ``files``, a charm of its own that
+    holds them (path relative to the charm directory: text)."""
     local = case.get("local") or {}
     _check_keys(local, LOCAL_KEYS, "local")
     if local.get("unit"):
@@ -96,6 +100,8 @@ def _unit(make_unit, top, case, adapter, charm_named=None, **kwargs):
             assert local["unit"].split("/")[0] == local["application"], "local: unit/application"
     if local.get("charm_name"):
         kwargs["charm"] = charm_named(local["charm_name"])
+    if "files" in case:
+        kwargs["charm"] = _charm_with_files(kwargs.get("charm") or charm_named(None), case["files"])
     kwargs.update(adapter.unit_kwargs(case))
     return make_unit(model_name=local.get("model") or top.get("model", "cos"),
                      model_uuid=local.get("model_uuid") or top.get(
@@ -103,22 +109,68 @@ def _unit(make_unit, top, case, adapter, charm_named=None, **kwargs):
                      **kwargs)
 
 
+def _charm_with_files(charm, files):
+    """A copy of ``charm`` (a fresh directory next to it) with ``files`` written into it."""
+    if not isinstance(files, dict):
+        pytest.fail(f"files: expected {{path: text}}, got {files!r}")
+    dest = charm.rstrip("/") + "-files-" + os.urandom(6).hex()
+    shutil.copytree(charm, dest, symlinks=True)
+    for path, text in files.items():
+        full = os.path.normpath(os.path.join(dest, path))
+        if not full.startswith(dest + os.sep) or not isinstance(text, str):
+            pytest.fail(f"files: {path!r} is not a text file inside the charm")
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(text)
+    return dest
+
+
+def _with_charm_dir(value, charm_dir):
+    """``value`` (a case's inputs) with ``{charm_dir}`` in every string made ``charm_dir``."""
+    if isinstance(value, str):
+        return value.replace(CHARM_DIR, charm_dir)
+    if isinstance(value, list):
+        return [_with_charm_dir(v, charm_dir) for v in value]
+    if isinstance(value, dict):
+        return {k: _with_charm_dir(v, charm_dir) for k, v in value.items()}
+    return value
+
+
 def run_provider(adapter, top, case, make_unit, charm_named):
     _check_keys(case, COMMON_CASE_KEYS | PROVIDER_COMMON | set(adapter.provider_inputs), "case")
     expect = case["expect"]
-    _check_keys(expect, {"app_databag", "unit_databag", "raises"}, "expect")
+    _check_keys(expect, {"app_databag", "unit_databag", "raises"}
+                | set(adapter.provider_expect_fields), "expect")
     unit = _unit(make_unit, top, case, adapter, charm_named=charm_named,
                  leader=case.get("leader", True))
-    rid = unit.relate(adapter.provides_endpoint, "remote", units=1)
-    outcome = {}
+    inputs = {k: v for k, v in case.items() if k not in ("expect", "upstream")}
+    case = dict(_with_charm_dir(inputs, unit.charm_dir), expect=expect)
+    remote_app, remote_units = adapter.remote(case)
+    rid = unit.relate(adapter.provides_endpoint, remote_app,
+                      units=sorted(remote_units) if remote_units is not None else 1,
+                      unit_data=remote_units)
+    outcome, seen = {}, {}
 
-    def act(endpoint_from_name):
-        try:
-            adapter.provide(endpoint_from_name(adapter.provides_endpoint), case)
-        except ValueError as e:
-            outcome["raised"] = e
+    def act(call_case, observe):
+        def action(endpoint_from_name):
+            endpoint = endpoint_from_name(adapter.provides_endpoint)
+            try:
+                adapter.provide(endpoint, call_case)
+            except ValueError as e:
+                outcome["raised"] = e
+            if observe:
+                seen.update(adapter.observe(endpoint, call_case))
+        return action
 
-    unit.run_hook("update-status", action=act)
+    republish = case.get("republish")
+    unit.run_hook("update-status", action=act(case, observe=republish is None))
+    if republish is not None:
+        # the charm publishes again, these arguments replacing the same-named ones
+        if not isinstance(republish, dict) or not isinstance(case.get("args"), dict):
+            pytest.fail("republish: expected an object of arguments, and the case's args")
+        assert "raised" not in outcome, "unexpected ValueError: {}".format(outcome.get("raised"))
+        again = dict(case, args=dict(case["args"], **republish))
+        unit.run_hook("update-status", action=act(again, observe=True))
     app_bag, unit_bag = unit.local_app_data(rid), unit.local_unit_data(rid)
     if "raises" in expect:
         assert expect["raises"] == "ValueError", f"unknown exception kind {expect!r}"
@@ -133,14 +185,18 @@ def run_provider(adapter, top, case, make_unit, charm_named):
     else:
         assert app_bag == {}
     assert adapter.decode_bag(unit_bag) == adapter.decode_bag(expect.get("unit_databag", {}))
+    for field in adapter.provider_expect_fields:
+        if field in expect:
+            adapter.check_provider(field, expect[field], unit_bag, seen)
 
 
 def run_requirer(adapter, top, case, make_unit, charm_named):
-    _check_keys(case, COMMON_CASE_KEYS | REQUIRER_INPUTS, "case")
+    _check_keys(case, COMMON_CASE_KEYS | REQUIRER_INPUTS | set(adapter.requirer_inputs), "case")
     expect = case["expect"]
     _check_keys(expect, {"available", "invalid"} | set(adapter.exposed_fields)
                 | set(adapter.after_fields), "expect")
-    unit = _unit(make_unit, top, case, adapter, charm_named=charm_named)
+    unit = _unit(make_unit, top, case, adapter, charm_named=charm_named,
+                 leader=case.get("leader", True))
     if "relations" in case:
         relations = case["relations"]
     else:
@@ -159,8 +215,13 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
                                 units=sorted(relation["units"]), unit_data=relation["units"],
                                 app_data=relation.get("app_databag") or {}))
     seen = {}
-    unit.run_hook("update-status", action=lambda e: seen.update(
-        adapter.exposed(e(adapter.requires_endpoint))))
+
+    def action(endpoint_from_name):
+        endpoint = endpoint_from_name(adapter.requires_endpoint)
+        adapter.require(endpoint, case)
+        seen.update(adapter.exposed(endpoint))
+
+    unit.run_hook("update-status", action=action)
     flags = unit.flags
     ep = adapter.requires_endpoint
     available = expect["available"] if "available" in expect else adapter.available(expect)
@@ -168,7 +229,7 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
     assert (f"{ep}.invalid" in flags) == expect.get("invalid", False)
     for field in adapter.exposed_fields:
         if field in expect:
-            assert adapter.normalise(field, seen[field]) == adapter.normalise(field, expect[field])
+            adapter.compare(field, seen[field], expect[field], rids)
     after = {field: expect[field] for field in adapter.after_fields if field in expect}
     if after:
         adapter.check_after(unit, rids, after)

@@ -48,6 +48,13 @@ class Layer:
     #: the leak test's unusable data is ``other_app_data`` with a password put into every URL
     #: and the ports broken; keys to change on top, where that alone leaves it usable
     unusable_data: Dict[str, str] = field(default_factory=dict)
+    #: a layer whose requires side reads remote *unit* databags (cos_agent): unit databags
+    #: (by unit index) it finds unusable, and ``secret_unit_data(password)``, usable unit
+    #: databags that hold ``password`` in a URL (the leak test's data)
+    unusable_unit_data: Optional[Dict[int, Dict[str, str]]] = None
+    secret_unit_data: Optional[Callable] = None
+    #: the public provides flags set while a remote unit is related, nothing published yet
+    provides_joined_flags: tuple = ("joined",)
 
     @property
     def id(self):
@@ -69,10 +76,12 @@ def public_flags(flags, endpoint):
     return {f for f in flags if f.startswith(endpoint + ".")}
 
 
-def relate_requires(unit, layer, app_data=None, **kw):
-    """Relate ``unit``'s requires endpoint to the layer's remote application, with data."""
+def relate_requires(unit, layer, app_data=None, unit_data=None, **kw):
+    """Relate ``unit``'s requires endpoint to the layer's remote application, with data
+    (``unit_data``: the remote unit databags by index, ``layer.unit_data`` by default)."""
     data = layer.app_data if app_data is None else app_data
-    names = [f"{layer.remote_app}/{i}" for i in range(max(1, len(layer.unit_data)))]
-    unit_data = {names[i]: bag for i, bag in layer.unit_data.items()}
+    bags = layer.unit_data if unit_data is None else unit_data
+    names = [f"{layer.remote_app}/{i}" for i in range(max(1, len(bags)))]
+    unit_data = {names[i]: bag for i, bag in bags.items()}
     return unit.relate(layer.requires, layer.remote_app, units=names, app_data=data,
                        unit_data=unit_data, **kw)

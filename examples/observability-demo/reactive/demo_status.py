@@ -13,7 +13,8 @@ from charms.reactive import endpoint_from_name, is_flag_set
 
 PROBLEMS = "demo.problem."
 #: the requires endpoints whose state the status shows
-REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets", "send-profiles")
+REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets", "send-profiles",
+            "cos-agent-collector")
 
 
 def report_problem(source, message=None):
@@ -53,6 +54,9 @@ def _in_use():
         phrases.append(f"{len(endpoint_from_name('profiling-targets').jobs())} scrape jobs")
     if is_flag_set("send-profiles.available"):
         phrases.append(f"profiling backends: {len(endpoint_from_name('send-profiles').get_endpoints())}")
+    if is_flag_set("cos-agent-collector.available"):
+        jobs = endpoint_from_name("cos-agent-collector").metrics_jobs
+        phrases.append(f"collecting {len(jobs)} metrics jobs")
     for endpoint in REQUIRES:
         if is_flag_set(f"{endpoint}.joined") and not is_flag_set(f"{endpoint}.available") \
                 and not is_flag_set(f"{endpoint}.invalid"):
