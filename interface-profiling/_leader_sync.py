@@ -13,20 +13,19 @@ relation, and the request is forgotten, so a new leader does not bring it
 back (it removes what an earlier leader left instead).
 """
 
-from charmhelpers.core import hookenv, unitdata
+from charmhelpers.core import hookenv
 from charms.reactive import toggle_flag
 
 from ._lifecycle import after_hooks
+from ._state import LayerState
 
 #: Hooks after which the leader re-checks every relation's application data.
 RESYNC_HOOKS = ("leader-elected", "upgrade-charm")
 
 
-class LeaderAppPublisher:
+class LeaderAppPublisher(LayerState):
     """Mixin: remember a raw application databag; the leader writes it, changed keys only."""
 
-    #: the interface name (interface.yaml ``name``): the key-value store prefix
-    _interface = None
     #: the application databag keys the layer writes (any other key is left alone)
     _keys = ()
     #: hooks of this endpoint's relations in which the leader re-writes that relation
@@ -64,17 +63,14 @@ class LeaderAppPublisher:
 
     # -- internals ------------------------------------------------------------
 
-    @property
-    def _kv(self):
-        return unitdata.kv()
 
     @property
     def _published_key(self):
-        return f"interface.{self._interface}.{self.endpoint_name}.published"
+        return self._key("published")
 
     @property
     def _retracted_key(self):
-        return f"interface.{self._interface}.{self.endpoint_name}.retracted"
+        return self._key("retracted")
 
     def _remember(self, wanted):
         """Keep ``wanted`` (what to publish, JSON-able) and write it where it differs.
@@ -84,6 +80,11 @@ class LeaderAppPublisher:
         self._kv.set(self._published_key, wanted)
         self._kv.unset(self._retracted_key)
         self._sync(self.relations)
+
+    def _published(self, decode):
+        """``decode(what was remembered)``, or None when nothing is published."""
+        wanted = self._kv.get(self._published_key)
+        return decode(wanted) if wanted else None
 
     def _forget(self):
         """Forget what the layer recorded beside the request (``unpublish``); none here."""

@@ -13,13 +13,10 @@ with the last relation: it outlives the relation until the charm clears it)
 and ``invalid``.
 """
 
-from charmhelpers.core import hookenv, unitdata
+from charmhelpers.core import hookenv
 from charms.reactive import set_flag, toggle_flag
 
-from ._lifecycle import after_hooks
-
-#: Non-relation hooks after which the layer re-reads every relation.
-REFRESH_HOOKS = ("upgrade-charm",)
+from ._state import RequiresState
 
 
 def relation_sort_key(relation_id):
@@ -28,12 +25,10 @@ def relation_sort_key(relation_id):
     return (int(number), relation_id) if number.isascii() and number.isdigit() else (-1, relation_id)
 
 
-class ManyRequires:
+class ManyRequires(RequiresState):
     """Mixin: per-relation refresh, the combined result and the flags of a many-relation
     requires side."""
 
-    #: the interface name (interface.yaml ``name``): the key-value store prefix
-    _interface = None
     #: the layer's exception for unusable remote data (a ``ValueError``)
     _invalid_error = ValueError
     #: the key-value store name of the combined result (``<prefix><_combined_name>``)
@@ -75,20 +70,8 @@ class ManyRequires:
         else:
             self._refresh()
 
-    @classmethod
-    def _register(cls):
-        """Re-read every relation after ``REFRESH_HOOKS`` (a new version of the charm must not
-        trust what an older one stored). Called once by the layer's module."""
-        after_hooks(REFRESH_HOOKS, "requires", cls._interface, cls, "_refresh_after")
-
     # -- internals ------------------------------------------------------------
 
-    @property
-    def _kv(self):
-        return unitdata.kv()
-
-    def _key(self, name):
-        return f"interface.{self._interface}.{self.endpoint_name}.{name}"
 
     def _combined(self):
         """The combined result as last stored (``_empty`` when there is none)."""
@@ -106,9 +89,6 @@ class ManyRequires:
         except self._invalid_error as e:
             reason = f"relation {relation.relation_id} ({relation.application_name}): {e}"
             return {"value": None, "reason": reason}
-
-    def _refresh_after(self, hook):
-        self._refresh()
 
     def _refresh(self, only=None):
         """Re-read relation ``only`` (or every relation), then set the flags and result to match."""
