@@ -109,7 +109,7 @@ class CosAgentProvides(LayerState, Endpoint):
         if request == self.published:
             return
         config = self._build(request)
-        self._kv.set(self._key("request"), request)
+        self._kv.set(self._key("published"), request)
         self._set_config(config)
         self._update_tracing()
         self._kv.set(self._key("files"), files_fingerprint(request, hookenv.charm_dir()))
@@ -119,7 +119,7 @@ class CosAgentProvides(LayerState, Endpoint):
         every relation and forgets the request. With nothing published, nothing is written."""
         if self.published is None:
             return
-        self._kv.unset(self._key("request"))
+        self._kv.unset(self._key("published"))
         self._kv.unset(self._key("files"))
         self._set_config(None)
         self._update_tracing()
@@ -150,7 +150,7 @@ class CosAgentProvides(LayerState, Endpoint):
     def published(self):
         """The request as remembered since ``publish`` (plain data, arguments by name), or
         None."""
-        return self._kv.get(self._key("request"))
+        return self._kv.get(self._key("published"))
 
     def get_tracing_endpoint(self, protocol):
         """The collector's URL for tracing ``protocol`` (``otlp_http``, ...), or None while it

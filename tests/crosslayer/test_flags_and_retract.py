@@ -27,13 +27,28 @@ def _own_keys(layer, bag):
     return {k: v for k, v in bag.items() if k not in juju}
 
 
+def _published(layer, unit, rid):
+    """What the provides side published on ``rid``: its application data, or, for a layer of
+    unit databags only (no ``app_keys``), its own unit databag's keys."""
+    if layer.app_keys:
+        return unit.local_app_data(rid)
+    return _own_keys(layer, unit.local_unit_data(rid))
+
+
+def _set_remote_unit_data(unit, layer, rid):
+    """The remote units write the row's unit databags (where the layer reads its data)."""
+    for index, bag in layer.unit_data.items():
+        unit.set_remote_unit_data(rid, f"{layer.remote_app}/{index}", bag)
+
+
 @by_layer
 def test_requires_joined_is_set_while_related_whatever_the_data(make_unit, layer):
     unit = make_unit()
     unit.start()
-    rid = relate_requires(unit, layer, app_data={})
+    rid = relate_requires(unit, layer, app_data={}, unit_data={})
     assert public_flags(unit.flags, layer.requires) == {f"{layer.requires}.joined"}
     unit.set_remote_app_data(rid, layer.app_data)
+    _set_remote_unit_data(unit, layer, rid)
     assert {f"{layer.requires}.joined", f"{layer.requires}.available"} <= unit.flags
     unit.remove_relation(rid)
     assert f"{layer.requires}.joined" not in unit.flags
@@ -67,7 +82,7 @@ def test_requires_changed_is_set_when_the_data_goes_away_and_only_the_charm_clea
 def test_requires_changed_is_not_set_when_nothing_was_exposed(make_unit, layer):
     unit = make_unit()
     unit.start()
-    rid = relate_requires(unit, layer, app_data={})
+    rid = relate_requires(unit, layer, app_data={}, unit_data={})
     unit.remove_relation(rid)
     assert public_flags(unit.flags, layer.requires) == set()
 
@@ -78,7 +93,7 @@ def test_unpublish_removes_what_the_leader_wrote_from_every_relation(make_unit, 
     unit.start()
     rids = [unit.relate(layer.provides, f"consumer{i}", units=1) for i in range(2)]
     act(unit, lambda e: layer.publish(e(layer.provides)))
-    assert all(unit.local_app_data(rid) for rid in rids)
+    assert all(_published(layer, unit, rid) for rid in rids)
     result = act(unit, lambda e: e(layer.provides).unpublish())
     assert result.error is None
     for rid in rids:
@@ -96,7 +111,7 @@ def test_unpublish_removes_what_the_leader_wrote_from_every_relation(make_unit, 
     assert unit.kv(layer.kv_prefix(layer.provides) + "published") == {}
     # and publishing again works
     act(unit, lambda e: layer.publish(e(layer.provides)))
-    assert all(unit.local_app_data(rid) for rid in rids + [later])
+    assert all(_published(layer, unit, rid) for rid in rids + [later])
 
 
 @by_layer
@@ -105,12 +120,15 @@ def test_a_new_leader_does_not_bring_back_what_it_unpublished(make_unit, layer):
     unit.start()
     rid = unit.relate(layer.provides, "consumer", units=1)
     act(unit, lambda e: layer.publish(e(layer.provides)))
-    assert unit.local_app_data(rid)
+    assert _published(layer, unit, rid)
     unit.set_leader(False)
     act(unit, lambda e: e(layer.provides).unpublish())   # every unit is asked, this one too
-    assert unit.local_app_data(rid), "a non-leader cannot remove application data"
+    if layer.app_keys:
+        assert unit.local_app_data(rid), "a non-leader cannot remove application data"
+    else:  # a unit databag: every unit removes its own at once
+        assert _published(layer, unit, rid) == {}
     unit.set_leader(True)                                # leader-elected: it removes, not restores
-    assert unit.local_app_data(rid) == {}
+    assert _published(layer, unit, rid) == {}
 
 
 @by_layer

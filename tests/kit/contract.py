@@ -8,6 +8,16 @@ Comparison rules: raw keys byte for byte, JSON keys (the adapter's ``json_keys``
 ``json.loads``, no extra keys (Juju's own address keys aside). The runner knows the
 vector format and Juju; each layer's adapter (``tests/<interface>/adapter.py``) knows
 the layer.
+
+Case shapes every layer may use (the contract README, "The vectors"): ``files`` (path
+relative to the charm directory: text) are written into a charm of the case's own, and
+``{charm_dir}`` in a case's inputs is that directory's absolute path; ``republish``
+publishes again with these arguments replacing the same-named ``args``, and ``expect`` is
+the state after it. What is particular to one layer goes through its adapter: the remote
+side of a provider case (``remote``), what a provider reads back (``observe``) and the
+expect fields it checks (``provider_expect_fields``, ``check_provider``), a requirer's
+own inputs and settings (``requirer_inputs``, ``require``), and comparisons that need the
+relation ids (``compare``).
 """
 
 import glob
