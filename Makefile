@@ -4,6 +4,7 @@
 #   make test    environment + the whole test suite (lint, layers, contract, built charm)
 #   make vendor  copy the shared modules of layerlib/ into the layers that use them
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
+#   make index   regenerate each layer's layer-index entry, interfaces/<layer name>.json
 #   make bench   hook-cost benchmark of the layers against the framework (not part of test)
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
 
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: vendor build test lint unit-example test-pythons docs bench fuzz clean
+.PHONY: vendor build test lint unit-example test-pythons docs index bench fuzz clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 # The code more than one layer needs is written once in layerlib/ and copied whole into
-# each layer that imports it (tools/vendor.py; tests/test_vendor.py fails on a stale copy).
+# each layer that imports it (tools/vendor.py; tests/crosslayer/test_vendor.py fails on a stale copy).
 vendor:
 	$(PYTHON) tools/vendor.py
 
@@ -43,6 +44,11 @@ build: $(STAMP)
 # tests/crosslayer/test_docs.py fails when a checked-in file differs from what this writes.
 docs: $(STAMP)
 	$(BIN)/python tools/refdocs.py
+
+# The layer-index entry of every layer, from publishing.yaml and its interface.yaml
+# (tools/layer_index.py); tests/crosslayer/test_publishing.py fails on a stale entry.
+index: $(STAMP)
+	$(BIN)/python tools/layer_index.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

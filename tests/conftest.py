@@ -1,15 +1,19 @@
-"""Fixtures: the simulated Juju, an assembled test charm, the built example charm."""
+"""Fixtures: the simulated Juju, an assembled test charm, the built example charm.
 
-import itertools
+The simulated Juju's fixtures are those of the harness charm authors use
+(``jujusim.plugin``, docs/testing-your-charm.md): ``make_unit`` below is the
+plugin's with this suite's defaults, and ``leader`` is the plugin's ``juju_unit``.
+"""
+
 import os
-import shutil
 
 import pytest
 from hypothesis import settings
 
-from jujusim.driver import Unit
 from kit import helpers
 from kit.leakcheck import LeakWatch
+
+pytest_plugins = ["jujusim.plugin"]
 
 APP = "observability-demo"
 
@@ -52,21 +56,24 @@ def no_secret_leaks(monkeypatch):
     assert not found, f"secrets shown in logs, status or errors: {found}"
 
 
+@pytest.fixture(scope="session")
+def jujusim_charm(charm_dir):
+    """The charm the harness's fixtures run unless told otherwise: every layer, no handlers."""
+    return charm_dir
+
+
 @pytest.fixture
-def make_unit(tmp_path, charm_dir, no_secret_leaks):
-    """Factory of local units (each with its own state file and unit database), each
-    watched for secrets it shows (``no_secret_leaks``) unless made with ``watched=False``
-    (a test that checks what its unit shows itself)."""
-    counter = itertools.count()
+def make_unit(make_unit, no_secret_leaks):
+    """The harness's ``make_unit`` (``jujusim.plugin``) with this suite's defaults: units of
+    ``APP``, config exactly as given (no ``config.yaml`` defaults), a copy of the charm
+    only for the exec runner (hooks write into CHARM_DIR there), and each unit watched
+    for secrets it shows (``no_secret_leaks``) unless made with ``watched=False`` (a test
+    that checks what its unit shows itself)."""
 
     def make(unit=f"{APP}/0", charm=None, watched=True, **kwargs):
-        workdir = tmp_path / f"unit{next(counter)}"
-        charm = charm or charm_dir
-        if kwargs.get("runner") == "exec":
-            # A unit has its own copy of the charm, as on a real machine: hooks
-            # write into CHARM_DIR (charmhelpers' persistent config, for one).
-            charm = shutil.copytree(charm, str(workdir / "charm"), symlinks=True)
-        made = Unit(workdir, charm, unit=unit, charm_name=APP, **kwargs)
+        kwargs.setdefault("config_defaults", False)
+        kwargs.setdefault("copy_charm", kwargs.get("runner") == "exec")
+        made = make_unit(charm=charm, unit=unit, charm_name=APP, **kwargs)
         return no_secret_leaks.watch(made) if watched else made
 
     return make
@@ -81,11 +88,10 @@ def unit(make_unit):
 
 
 @pytest.fixture
-def leader(make_unit):
-    """A started unit of the layers' charm that is the leader (a module may define its own)."""
-    u = make_unit(leader=True)
-    u.start()
-    return u
+def leader(juju_unit):
+    """A started unit of the layers' charm that is the leader: the harness's ``juju_unit``
+    (a module may define its own)."""
+    return juju_unit
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,9 @@
   ``{endpoint_name}.<state>`` flag the README or the docstring names is one the code sets.
 - The flags the example charm's handlers react to are flags the layers set.
 - ``docs/`` and the README stay out of built charms (``exclude`` in interface.yaml).
+- The docs are self-contained: each layer README states its wire format, every relative
+  link of the READMEs and ``docs/`` pages resolves inside the repository, and the top
+  README's table links every layer's README.
 """
 
 import ast
@@ -333,3 +336,60 @@ def test_interface_yaml_keeps_docs_readme_and_tests_out_of_built_charms(layer):
         meta = yaml.safe_load(f)
     assert {"README.md", "docs", "tests"} <= set(meta.get("exclude") or [])
     assert os.path.isdir(os.path.join(layer, "docs")), "the layer has no docs/ to keep out"
+
+
+# --------------------------------------------------------------------------
+# Self-contained docs
+# --------------------------------------------------------------------------
+
+LINK_RE = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def markdown_pages():
+    """The README and ``docs/`` pages of the repository and of every layer."""
+    pages = [os.path.join(helpers.ROOT, "README.md")]
+    pages += sorted(glob.glob(os.path.join(helpers.ROOT, "docs", "*.md")))
+    for layer in sorted(LAYERS.values()):
+        pages.append(os.path.join(layer, "README.md"))
+        pages += sorted(glob.glob(os.path.join(layer, "docs", "*.md")))
+    return pages
+
+
+def relative_links(text):
+    """The targets of a page's links that are paths (no URL scheme), anchors dropped."""
+    targets = (m.group(1).split("#")[0] for m in LINK_RE.finditer(text))
+    return [t for t in targets if t and not re.match(r"[a-z]+:", t)]
+
+
+def test_link_reader_finds_relative_links_only():
+    text = "[a](docs/x.md#y) [b](https://e.org/) [c](#flags) [d](../README.md)"
+    assert relative_links(text) == ["docs/x.md", "../README.md"]
+
+
+@pytest.mark.parametrize("page", markdown_pages(), ids=lambda p: os.path.relpath(p, helpers.ROOT))
+def test_every_relative_link_resolves_inside_the_repository(page):
+    for target in relative_links(read(page)):
+        path = os.path.realpath(os.path.join(os.path.dirname(page), target))
+        assert path.startswith(os.path.realpath(helpers.ROOT) + os.sep), target
+        assert os.path.exists(path), target
+
+
+@pytest.mark.parametrize("page", markdown_pages(), ids=lambda p: os.path.relpath(p, helpers.ROOT))
+def test_no_page_points_at_the_contract_outside_the_repository(page):
+    text = read(page)
+    for outside in ("shared/contract", "../shared", "contract/README.md", "contract/vectors"):
+        assert outside not in text, outside
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS.values()), ids=os.path.basename)
+def test_layer_readme_states_its_wire_format(layer):
+    match = re.search(r"^## Wire format\n(.*?)(?=^## |\Z)", read(os.path.join(layer, "README.md")),
+                      re.S | re.M)
+    assert match, "the README has no '## Wire format' section"
+    assert "databag" in match.group(1) and "|" in match.group(1), "no databag keys stated"
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS.values()), ids=os.path.basename)
+def test_top_readme_table_links_every_layer_readme(layer):
+    name = os.path.basename(layer)
+    assert "](" + name + "/README.md)" in read(os.path.join(helpers.ROOT, "README.md"))

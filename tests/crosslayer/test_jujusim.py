@@ -155,3 +155,49 @@ def test_broken_relation_is_listed_only_by_juju_before_3_4(make_unit, old_juju):
     unit.edit(lambda s: s["relations"][rid.split(":")[1]].update(broken=True))
     unit.run_hook("metrics-api-relation-broken", rid=rid, action=look)
     assert seen["ids"] == ([rid] if old_juju else [])
+
+
+# --------------------------------------------------------------------------
+# The pytest plugin (jujusim.plugin): what it adds to the Unit it makes
+# --------------------------------------------------------------------------
+
+def test_plugin_lays_the_given_config_over_the_charm_config_yaml_defaults(make_unit):
+    unit = make_unit(config_defaults=True, config={"profiling-ports": "7070,7071"})
+    config = unit.state["config"]
+    assert config["profiling-ports"] == "7070,7071"
+    assert config["parca-store-port"] == 7070 and config["prometheus-direct-url"] == ""
+    assert make_unit(config={"profiling-ports": "1"}).state["config"] == {"profiling-ports": "1"}
+
+
+def test_plugin_gives_each_unit_its_own_copy_of_the_charm(make_unit, charm_dir):
+    first, second = make_unit(copy_charm=True), make_unit(copy_charm=True)
+    assert len({first.charm_dir, second.charm_dir, charm_dir}) == 3
+    for unit in (first, second):
+        assert sorted(os.listdir(os.path.join(unit.charm_dir, "hooks", "relations"))) == \
+            sorted(os.listdir(os.path.join(charm_dir, "hooks", "relations")))
+    assert make_unit().charm_dir == charm_dir  # this suite's default: shared, in-process
+
+
+def test_plugin_builds_a_charm_layer_and_uses_a_built_charm_as_it_is(jujusim_build, built_charm):
+    from jujusim import plugin
+
+    assert plugin.is_built(built_charm)
+    layer = os.path.join(plugin.jbuild.CHECKOUT, "examples", "author-charm")
+    assert not plugin.is_built(layer)
+    built = jujusim_build(layer)
+    assert plugin.is_built(built) and os.path.exists(os.path.join(built, "NOT-DEPLOYABLE"))
+    assert jujusim_build(layer) == built  # once per session
+
+
+def test_unit_collects_the_logs_of_every_hook(make_unit):
+    unit = make_unit()
+    unit.start()
+
+    def warn(_):
+        from charmhelpers.core import hookenv
+
+        hookenv.log("careful", level=hookenv.WARNING)
+
+    unit.run_hook("update-status", action=warn)
+    assert ("WARNING", "careful") in unit.logs and unit.warnings[-1] == "careful"
+    assert len(unit.logs) >= len(unit.history[-1].logs)

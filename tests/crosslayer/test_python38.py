@@ -14,7 +14,8 @@ from kit import helpers
 
 LAYER_FILES = sorted(f for path in helpers.layer_dirs().values()
                      for f in glob.glob(os.path.join(path, "*.py")))
-LAYER_FILES += sorted(glob.glob(os.path.join(helpers.EXAMPLE, "reactive", "*.py")))
+# The example charms' handlers run on the units too.
+LAYER_FILES += sorted(glob.glob(os.path.join(helpers.ROOT, "examples", "*", "reactive", "*.py")))
 
 
 @pytest.mark.parametrize("path", LAYER_FILES, ids=lambda p: os.path.relpath(p, helpers.ROOT))

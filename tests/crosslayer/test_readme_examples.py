@@ -6,7 +6,7 @@ dedenting), one of the snippets marked ``# --8<-- [start:NAME]`` ...
 and runs) or in a test module (which runs it), or the import statements of an
 example module, verbatim. Each layer's README must show the example charm's
 handlers for both sides and the imports they need, so that what a charm author
-copies is complete.
+copies is complete. The top README's ``python`` blocks follow the same rule.
 """
 
 import ast
@@ -51,8 +51,8 @@ def snippets():
     return out
 
 
-def readme_blocks(layer):
-    with open(os.path.join(layer, "README.md")) as f:
+def readme_blocks(folder):
+    with open(os.path.join(folder, "README.md")) as f:
         return [b.strip() for b in BLOCK_RE.findall(f.read())]
 
 
@@ -60,6 +60,14 @@ def readme_blocks(layer):
 def test_readme_code_is_the_example_charm_code(layer):
     blocks = readme_blocks(layer)
     assert blocks, "the README shows no handler example"
+    known = set(snippets().values())
+    for block in blocks:
+        assert block in known, "README block is not an example snippet:\n" + block
+
+
+def test_top_readme_code_is_the_example_charm_code():
+    blocks = readme_blocks(helpers.ROOT)
+    assert blocks, "the README shows no handler"
     known = set(snippets().values())
     for block in blocks:
         assert block in known, "README block is not an example snippet:\n" + block

@@ -319,6 +319,16 @@ class Unit:
         return self.state["status"].get("unit")
 
     @property
+    def logs(self):
+        """``(level, message)`` of every juju-log call of every hook this ``Unit`` ran."""
+        return [entry for result in self.history for entry in result.logs]
+
+    @property
+    def warnings(self):
+        """The messages of every juju-log call at WARNING level so far."""
+        return [message for level, message in self.logs if level == "WARNING"]
+
+    @property
     def calls(self):
         """Every hook tool call so far, in order."""
         with open(self.calls_path) as f:

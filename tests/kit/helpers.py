@@ -3,10 +3,10 @@
 import os
 import re
 import shutil
-import subprocess
-import sys
 
 import yaml
+
+from jujusim.build import build_charm
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(TESTS)
@@ -49,32 +49,13 @@ def assemble_charm(dest, with_handlers=False, layers_root=ROOT):
     return dest
 
 
-def charm_build_env(cache_dir, interfaces_dir=ROOT):
-    """Environment for an offline charm-build of the example charm."""
-    env = dict(os.environ)
-    env.update({
-        "CHARM_INTERFACES_DIR": interfaces_dir,
-        "CHARM_LAYERS_DIR": OFFLINE_LAYERS,
-        "CHARM_HIDE_METRICS": "1",
-        "CHARM_CACHE_DIR": cache_dir,
-    })
-    return env
-
-
 def build_example(output_dir, cache_dir, interfaces_dir=ROOT):
-    """Build the example charm with the real charm-build; returns the built charm's path.
+    """Build the example charm with the real charm-build, offline, as the harness builds a
+    charm (``jujusim.build.build_charm``, docs/building.md); returns the built charm's path.
 
     ``interfaces_dir`` is where ``interface:<name>`` resolves (``stub_layers`` makes
     one whose layers do nothing: the framework-only baseline)."""
-    charm_build = os.path.join(os.path.dirname(sys.executable), "charm-build")
-    proc = subprocess.run(
-        [charm_build, "--layer-index", "file:///nonexistent/", "--no-report",
-         "--ignore-lock-file", "-o", output_dir, EXAMPLE],
-        env=charm_build_env(cache_dir, interfaces_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=600)
-    if proc.returncode:
-        raise RuntimeError("charm-build failed:\n" + proc.stdout)
-    return os.path.join(output_dir, "observability-demo")
+    return build_charm(EXAMPLE, output_dir, interfaces_dir=interfaces_dir, cache_dir=cache_dir)
 
 
 def stub_layers(dest):
@@ -94,3 +75,26 @@ def stub_layers(dest):
                         "from charms.reactive import Endpoint\n\n\n"
                         f"class {cls}(Endpoint):\n    pass\n")
     return dest
+
+
+#: What a copy of the checkout leaves out: what a fresh clone does not have.
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__", ".pytest_cache",
+                                        ".ruff_cache", ".hypothesis", "*.pyc")
+AUTHOR_CHARM = os.path.join(ROOT, "examples", "author-charm")
+#: Where a charm keeps its checkout of the layers (docs/building.md: the git submodule).
+SUBMODULE = "interfaces/observability-layers"
+
+
+def copy_checkout(dest):
+    """A copy of this checkout as a fresh clone has it (no .git, venvs, build output)."""
+    shutil.copytree(ROOT, dest, ignore=NOT_IN_A_CLONE, symlinks=True)
+    return dest
+
+
+def author_charm_with_checkout(parent, src=AUTHOR_CHARM):
+    """``src`` (examples/author-charm) copied into ``parent``, with a copy of this checkout in
+    its ``interfaces/observability-layers``, as a charm with the submodule has it."""
+    charm = os.path.join(str(parent), os.path.basename(src))
+    shutil.copytree(src, charm, ignore=NOT_IN_A_CLONE)
+    copy_checkout(os.path.join(charm, SUBMODULE))
+    return charm

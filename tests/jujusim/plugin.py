@@ -1,0 +1,128 @@
+"""pytest plugin: the simulated Juju as fixtures, for any reactive charm.
+
+Enable it from a ``conftest.py`` (docs/testing-your-charm.md walks through a
+charm's tests)::
+
+    pytest_plugins = ["jujusim.plugin"]
+
+with this checkout's ``tests/`` directory on pytest's ``pythonpath`` (the
+``pythonpath`` ini option) and the charm named by the ``jujusim_charm`` ini
+option (a directory, relative to the rootdir), or by overriding the
+``jujusim_charm`` fixture.
+
+Fixtures:
+
+* ``jujusim_charm`` (session): the charm the other fixtures run. A charm
+  layer (it has a ``layer.yaml`` and no ``hooks/``) is built once per session
+  with the real charm-build, offline (``jujusim.build``); a built or
+  assembled charm (it has ``hooks/``) is used as it is.
+* ``jujusim_build`` (session): ``build(src)`` builds another charm layer the
+  same way (once per session each) and returns the built charm.
+* ``make_unit``: ``make_unit(charm=None, unit=None, leader=True, config=None,
+  runner="inprocess", config_defaults=True, copy_charm=True, **kwargs)``
+  makes a ``jujusim.driver.Unit`` (no hook run yet) with its own state file,
+  unit database and copy of the charm, so that files the charm writes into
+  ``CHARM_DIR`` stay with that unit. ``unit`` defaults to ``<charm name>/0``;
+  ``config`` is laid over the defaults of the charm's ``config.yaml``.
+* ``juju_unit``: a started unit (install, leader-elected, config-changed,
+  start) of ``jujusim_charm``, the leader.
+
+The ``Unit`` drives Juju's hook sequences (``relate``, ``add_unit``,
+``set_remote_app_data``, ``remove_unit``, ``remove_relation``,
+``set_leader``, ``set_config``, ``run_hook``...) and reads what the charm did
+(``flags``, ``local_app_data(rid)``, ``local_unit_data(rid)``, ``status``,
+``logs``, ``warnings``, ``calls``, ``kv()``); every hook returns a
+``HookResult``, and a hook that fails raises ``HookFailed``.
+"""
+
+import itertools
+import os
+import shutil
+
+import pytest
+import yaml
+
+from . import build as jbuild
+from .driver import Unit
+
+INI_CHARM = "jujusim_charm"
+
+
+def pytest_addoption(parser):
+    parser.addini(INI_CHARM, "the charm jujusim's fixtures run: a charm layer (built offline "
+                  "once per session) or a built charm; relative to the rootdir", default="")
+
+
+def is_built(charm):
+    """A charm that can run as it is: built by charm-build or assembled with ``hooks/``."""
+    return os.path.isdir(os.path.join(charm, "hooks"))
+
+
+def charm_metadata(charm):
+    with open(os.path.join(charm, "metadata.yaml")) as f:
+        return yaml.safe_load(f)
+
+
+def charm_config_defaults(charm):
+    """``{option: default}`` of the charm's ``config.yaml`` (what Juju's config-get starts with)."""
+    path = os.path.join(charm, "config.yaml")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        options = (yaml.safe_load(f) or {}).get("options") or {}
+    return {name: spec["default"] for name, spec in options.items() if "default" in spec}
+
+
+@pytest.fixture(scope="session")
+def jujusim_build(tmp_path_factory):
+    """``build(src)``: the charm layer ``src`` built offline (once per session), its path."""
+    built = {}
+
+    def build(src):
+        src = os.path.realpath(str(src))
+        if src not in built:
+            out = tmp_path_factory.mktemp("jujusim-build")
+            built[src] = jbuild.build_charm(src, str(out / "out"), cache_dir=str(out / "cache"))
+        return built[src]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def jujusim_charm(request, jujusim_build):
+    """The charm under test: the ``jujusim_charm`` ini option, built when it is a charm layer.
+    Override this fixture to return another charm directory."""
+    name = request.config.getini(INI_CHARM)
+    if not name:
+        pytest.fail(f"no charm to run: set the `{INI_CHARM}` ini option (a charm directory) "
+                    "or override the `jujusim_charm` fixture")
+    charm = os.path.join(str(request.config.rootpath), name)
+    return charm if is_built(charm) else jujusim_build(charm)
+
+
+@pytest.fixture
+def make_unit(tmp_path, jujusim_charm):
+    """Factory of local units of a charm (``jujusim_charm`` unless ``charm=`` says)."""
+    counter = itertools.count()
+
+    def make(charm=None, unit=None, config=None, config_defaults=True, copy_charm=True, **kwargs):
+        charm = str(charm or jujusim_charm)
+        workdir = tmp_path / f"unit{next(counter)}"
+        name = charm_metadata(charm)["name"]
+        if copy_charm:
+            # As on a real machine, a unit has its own copy: hooks write into CHARM_DIR.
+            charm = shutil.copytree(charm, str(workdir / "charm"), symlinks=True)
+        settings = charm_config_defaults(charm) if config_defaults else {}
+        settings.update(config or {})
+        kwargs.setdefault("charm_name", name)
+        return Unit(workdir, charm, unit=unit or f"{name}/0", config=settings, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def juju_unit(make_unit):
+    """A started unit of ``jujusim_charm``, the leader."""
+    unit = make_unit()
+    unit.start()
+    return unit
