@@ -12,10 +12,17 @@ with the last relation: it outlives the relation until the charm clears it)
 and ``invalid``.
 """
 
+import json
+
 from charmhelpers.core import hookenv
 from charms.reactive import set_flag, toggle_flag
 
 from ._state import RequiresState
+
+
+def _encoded(value):
+    """``value`` as JSON text: two results are the same when their encodings are."""
+    return json.dumps(value, sort_keys=True)
 
 
 def relation_sort_key(relation_id):
@@ -117,5 +124,5 @@ class ManyRequires(RequiresState):
         toggle_flag(self.expand_name("{endpoint_name}.available"), bool(combined))
         toggle_flag(self.expand_name("{endpoint_name}.invalid"),
                     any(entry["reason"] for entry in cached.values()))
-        if combined != previous_combined:
+        if _encoded(combined) != _encoded(previous_combined):  # 1 == True, but not on the wire
             set_flag(self.expand_name("{endpoint_name}.changed"))
