@@ -12,14 +12,7 @@ Both are validated and normalised as http(s) URLs by the WHATWG URL rules, as
 the upstream ops library (``charms.mimir_coordinator_k8s.v0.prometheus_api``,
 LIBAPI 0, LIBPATCH 2) does through pydantic's ``AnyHttpUrl``.
 
-The URL details (``_urls.py``, vendored from ``layerlib/``) follow upstream's
-pydantic 2.14 exactly, with one deviation: an international host name is
-mapped (UTS 46, non-transitional) and punycoded only when its non-ASCII
-characters are letters of the blocks the README lists (Latin, Greek, Cyrillic,
-Armenian, Georgian, kana, CJK ideographs, Hangul); any other non-ASCII host
-character, or an ``xn--`` label that decodes to one, is refused with a
-``ValueError`` saying so (``invalid`` for remote data), because mapping it
-exactly needs the Unicode IDNA table a layer cannot carry.
+How URLs are read, and the one class of them refused (see README): ``_urls.py``.
 """
 
 from dataclasses import dataclass

@@ -13,15 +13,6 @@ normalised as an http(s) URL by the WHATWG URL rules, as the upstream ops
 library (``charms.tempo_coordinator_k8s.v0.tempo_api``, LIBAPI 0, LIBPATCH 3)
 does through pydantic's ``AnyHttpUrl``; the gRPC endpoint is an ``http://`` or
 ``https://`` URL too (``grpc://`` is rejected).
-
-The URL details (``_urls.py``, vendored from ``layerlib/``) follow upstream's
-pydantic 2.14 exactly, with one deviation: an international host name is
-mapped (UTS 46, non-transitional) and punycoded only when its non-ASCII
-characters are letters of the blocks the README lists (Latin, Greek, Cyrillic,
-Armenian, Georgian, kana, CJK ideographs, Hangul); any other non-ASCII host
-character, or an ``xn--`` label that decodes to one, is refused with a
-``ValueError`` saying so (``invalid`` for remote data), because mapping it
-exactly needs the Unicode IDNA table a layer cannot carry.
 """
 
 import json
