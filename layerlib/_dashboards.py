@@ -50,8 +50,9 @@ def decompress(encoded, budget=None, max_bytes=MAX_DASHBOARD_BYTES):
 
     ``ValueError`` when it does not decode, is larger than ``max_bytes``
     decompressed or not UTF-8; ``LimitExceeded`` when it is larger than what is
-    left of ``budget``, whose bytes it spends. At most ``max_bytes + 1`` bytes
-    are ever decompressed.
+    left of ``budget``, whose bytes it spends (an oversized one spends the
+    ``max_bytes + 1`` decompressed before it was given up, so a relation full of
+    them is refused too). At most ``max_bytes + 1`` bytes are ever decompressed.
     """
     if not isinstance(encoded, str):
         raise ValueError("not a string")
@@ -63,8 +64,8 @@ def decompress(encoded, budget=None, max_bytes=MAX_DASHBOARD_BYTES):
     except (ValueError, lzma.LZMAError, UnicodeEncodeError, binascii.Error) as e:
         raise ValueError(f"not base64-encoded LZMA ({_first_line(e)})") from None
     if len(text) > cap:
-        if cap < max_bytes:
-            budget.spend_bytes(len(text), "dashboards")  # raises LimitExceeded
+        if budget is not None:
+            budget.spend_bytes(len(text), "dashboards")  # past the budget: LimitExceeded
         raise ValueError(f"larger than {max_bytes} bytes decompressed")
     if not decompressor.eof:
         raise ValueError("the compressed data ends before its end-of-stream marker")

@@ -280,3 +280,74 @@ def test_requires_never_logs_the_credentials_a_scrape_job_carries(collector):
     # the bad items once each (4, then the 2 new ones), then the bad config
     assert len([a for a in shown if a[:2] == ["-l", "WARNING"]]) == 7
     assert not [a for a in shown if any(secret in part for part in a)]
+
+
+# --------------------------------------------------------------------------
+# Bounds: hostile data costs bounded memory and time
+# --------------------------------------------------------------------------
+
+_MEASURED = """\
+import resource, subprocess, sys
+proc = subprocess.run(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(proc.returncode)
+"""
+
+
+def _measured_runner(unit, tmp_path):
+    """Make ``unit`` (an exec-runner unit) run each hook under a wrapper that records the
+    hook process's peak RSS (KiB) in ``tmp_path/rss``; returns a reader of it."""
+    import subprocess
+    import sys
+    import time
+
+    runner, real_run = unit.runner, subprocess.run
+    out = str(tmp_path / "rss")
+    took = []
+
+    def run(hook, env, action=None):
+        def wrapped(args, **kwargs):
+            start = time.monotonic()
+            try:
+                return real_run([sys.executable, "-c", _MEASURED, out] + list(args), **kwargs)
+            finally:
+                took.append(time.monotonic() - start)
+
+        subprocess.run = wrapped
+        try:
+            return type(runner).run(runner, hook, env, action)
+        finally:
+            subprocess.run = real_run
+
+    unit.runner.run = run
+
+    def peak():
+        with open(out) as f:
+            return int(f.read()), took[-1]
+
+    return peak
+
+
+def test_requires_config_that_decodes_to_gigabytes_is_refused_in_bounded_memory(
+        make_unit, built_charm, tmp_path):
+    # 200 dashboards of 15 MiB each (3 GiB decoded), about 4 KB each on the wire
+    inner = b'{"title": "T", "pad": "' + b"x" * (15 * 1024 * 1024) + b'"}'
+    one = base64.b64encode(lzma.compress(inner, preset=9)).decode()
+    raw = config(dashboards=[one] * 200)
+    assert len(raw) < 2 * 1024 * 1024
+    collector = make_unit(charm=built_charm, unit="collector/0", runner="exec")
+    collector.run_hook("install")
+    peak = _measured_runner(collector, tmp_path)
+    good = relate(collector, app="db", data={"config": config(log_slots=["pg:logs"])})
+    bad = relate(collector, data={"config": raw})
+    rss_kib, seconds = peak()
+    assert collector.history[-1].error is None
+    assert rss_kib < 256 * 1024, f"hook peak RSS {rss_kib // 1024} MiB"
+    assert seconds < 60
+    assert {AVAILABLE, INVALID} <= collector.flags
+    warnings = [w for r in collector.history for w in r.warnings if bad in w]
+    assert len(warnings) == 1 and "more than" in warnings[0] and "bytes" in warnings[0]
+    state = collector.kv("interface.cos_agent." + EP + ".")
+    assert len(json.dumps(state)) < 1024 * 1024  # nothing decoded was kept
+    assert good in json.dumps(state)
