@@ -26,7 +26,7 @@ from ._dashboards import MAX_DASHBOARD_BYTES, compress, encode  # noqa: F401 (re
 from ._dashboards import decode as _decode_dashboard
 from ._errors import InvalidDataError
 from ._files import contents_changed, snapshot  # noqa: F401 (re-exported)
-from ._jsondata import MAX_DEPTH, Budget, LimitExceeded, loads, plain  # noqa: F401
+from ._jsondata import MAX_DEPTH, Budget, LimitExceeded, encoding, loads, plain  # noqa: F401
 from ._rules import (  # noqa: F401 (re-exported: the layer's rule-file vocabulary)
     HOST_HEALTH_GROUP,
     LOGQL_TOPOLOGY_MATCHER,
@@ -163,7 +163,7 @@ def _check_scrape_configs(configs):
             raise ValueError(f"{where}: expected an object, got {type(job).__name__}")
         name = job.get("job_name")
         if name is not None and not isinstance(name, str):
-            raise ValueError(f"{where}: job_name {name!r} is not a string")
+            raise ValueError(f"{where}: job_name {name!r} is not a string or null")
         out.append(plain(job, where))
     return out
 
@@ -238,15 +238,17 @@ def job_hash(job):
 
 def scrape_jobs(request, application):
     """The ``metrics_scrape_jobs`` of a request: the charm's scrape configs whole, then one
-    job per metrics endpoint, each named ``{application}_{job_name or 'default'}_{hash}``,
-    sorted by name (identical jobs are kept, not merged)."""
+    job per metrics endpoint, each named ``{application}_{job_name}_{hash}``, sorted by
+    name (identical jobs are kept, not merged). As upstream: a job without ``job_name``
+    is ``default``, an empty one stays empty (``app__{hash}``) and a null one is
+    ``None`` (``app_None_{hash}``); ``check_request`` refuses any other non-string."""
     jobs = [copy.deepcopy(job) for job in request["scrape_configs"]]
     for endpoint in request["metrics_endpoints"]:
         jobs.append({"metrics_path": endpoint["path"],
                      "static_configs": [{"targets": ["localhost:{}".format(endpoint["port"])]}]})
     for job in jobs:
-        job["job_name"] = "{}_{}_{}".format(application, job.get("job_name") or "default",
-                                            job_hash(job))
+        name = job["job_name"] if "job_name" in job else "default"
+        job["job_name"] = f"{application}_{name}_{job_hash(job)}"
     return sorted(jobs, key=lambda job: job["job_name"])
 
 
@@ -387,6 +389,31 @@ def provider_config(request, topology, base_dir, log):
         "log_slots": list(request["log_slots"]),
         "tracing_protocols": request["tracing_protocols"],
     }
+
+
+_LAYER_CODE = []
+
+
+def layer_code():
+    """SHA-256 of this layer's Python files (names and bytes): a new version of the layer may
+    write another ``config`` from the same files, so what was built records it."""
+    if not _LAYER_CODE:
+        digest = hashlib.sha256()
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                with open(os.path.join(here, name), "rb") as f:
+                    digest.update(name.encode("utf-8") + b"\0" + f.read())
+        _LAYER_CODE.append(digest.hexdigest())
+    return _LAYER_CODE[0]
+
+
+def build_key(request, topology):
+    """What a ``config`` is built from besides the files' content: the request, the
+    topology and the layer's code, as one SHA-256."""
+    parts = [request, [topology.model, topology.model_uuid, topology.application,
+                       topology.charm_name], layer_code()]
+    return hashlib.sha256(encoding(parts).encode("utf-8")).hexdigest()
 
 
 def encode_config(config):

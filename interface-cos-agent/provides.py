@@ -6,7 +6,9 @@ import hashlib
 from charmhelpers.core import hookenv
 from charms.reactive import Endpoint, clear_flag, set_flag, toggle_flag
 
+from ._jsondata import encoding
 from ._lifecycle import after_hooks
+from ._many_requires import relation_sort_key
 from ._state import LayerState
 from .common import (
     CONFIG,
@@ -16,6 +18,7 @@ from .common import (
     InvalidDataError,
     MetricsEndpoint,
     Topology,
+    build_key,
     check_request,
     contents_changed,
     decode_receivers,
@@ -38,9 +41,13 @@ class CosAgentProvides(LayerState, Endpoint):
     ``config`` (scrape jobs, alert rules, dashboards, log slots, tracing
     protocols) into its own databag on every relation of the endpoint, and
     the layer remembers the request, so relations that join later get it.
-    The rules and dashboard files are read when ``publish`` is called with new
-    arguments, and again in upgrade-charm and config-changed; nothing is
-    written when the result did not change. ``unpublish()`` takes it back.
+    Every ``publish`` call looks at the rules and dashboard files it names
+    (their size and modification time, then the content of those that look
+    changed), so a file a handler renders is published in that hook; the layer
+    looks again in upgrade-charm and config-changed. The files are read and the
+    dashboards compressed only when the arguments (compared by their JSON
+    encoding) or a file changed, and nothing is written when the result did not
+    change. ``unpublish()`` takes it back.
 
     The collector answers with tracing receivers: ``get_tracing_endpoint(protocol)``
     returns the URL to send traces to.
@@ -97,9 +104,10 @@ class CosAgentProvides(LayerState, Endpoint):
 
         Directories that do not exist have nothing in them; a rules file that
         does not parse is skipped with a log line. Raises ``ValueError`` naming
-        what is wrong (a metrics endpoint without ``port``, a protocol the
-        collector does not serve, a dashboard that is not JSON, ...); nothing
-        is written then. The same arguments again cost nothing.
+        what is wrong (a metrics endpoint without ``port``, a ``job_name`` that
+        is not a string or null, a protocol the collector does not serve, a
+        dashboard that is not JSON, ...); nothing is written then. The same
+        arguments again, with the same files, cost a stat per file.
         """
         request = check_request(
             metrics_endpoints=metrics_endpoints, scrape_configs=scrape_configs,
@@ -107,21 +115,20 @@ class CosAgentProvides(LayerState, Endpoint):
             recurse_rules_dirs=recurse_rules_dirs, dashboard_dirs=dashboard_dirs,
             log_slots=log_slots, tracing_protocols=tracing_protocols,
             extra_alert_groups=extra_alert_groups)
-        if request == self.published:
+        files, stale = self._inputs(request)
+        if not stale:
+            self._kv.set(self._key("files"), files)
             return
-        config = self._build(request)
-        self._kv.set(self._key("published"), request)
-        self._set_config(config)
+        self._publish(request, files, self._build(request))
         self._update_tracing()
-        self._kv.set(self._key("files"), files_fingerprint(request, hookenv.charm_dir()))
 
     def unpublish(self):
         """Take back what was published: this unit removes ``config`` from its databag on
         every relation and forgets the request. With nothing published, nothing is written."""
         if self.published is None:
             return
-        self._kv.unset(self._key("published"))
-        self._kv.unset(self._key("files"))
+        for name in ("published", "files", "built"):
+            self._kv.unset(self._key(name))
         self._set_config(None)
         self._update_tracing()
 
@@ -203,15 +210,40 @@ class CosAgentProvides(LayerState, Endpoint):
 
     # -- internals ------------------------------------------------------------
 
+    def _topology(self):
+        return Topology(hookenv.model_name(), hookenv.model_uuid(),
+                        hookenv.application_name(), hookenv.charm_name())
+
+    def _inputs(self, request):
+        """``(files, stale)``: the snapshot of the files ``request`` names, and whether the
+        config must be built again: the request (by its JSON encoding), a file's content,
+        the topology or this layer's code differ from what the published config was built
+        from."""
+        previous = self._kv.get(self._key("files"))
+        files = files_fingerprint(request, hookenv.charm_dir(), previous)
+        built = build_key(request, self._topology())
+        stale = (self._kv.get(self._key("built")) != built
+                 or encoding(request) != encoding(self.published)
+                 or contents_changed(previous, files))
+        return files, stale
+
     def _build(self, request):
         """The encoded ``config`` for ``request``, from this unit's topology and the files."""
-        topology = Topology(hookenv.model_name(), hookenv.model_uuid(),
-                            hookenv.application_name(), hookenv.charm_name())
 
         def log(message):
             hookenv.log(f"{self.endpoint_name}: {message}", level=hookenv.WARNING)
 
-        return encode_config(provider_config(request, topology, hookenv.charm_dir(), log))
+        return encode_config(provider_config(request, self._topology(), hookenv.charm_dir(),
+                                             log))
+
+    def _publish(self, request, files, config):
+        """Remember ``request``, what it was built from and its ``config``; write it where it
+        differs."""
+        self._kv.set(self._key("published"), request)
+        self._kv.set(self._key("files"), files)
+        self._kv.set(self._key("built"), build_key(request, self._topology()))
+        if config != self._kv.get(self._key("config")):
+            self._set_config(config)
 
     def _set_config(self, config):
         """Remember the encoded ``config`` (None: none) and write it where it differs."""
@@ -222,28 +254,37 @@ class CosAgentProvides(LayerState, Endpoint):
         self._sync(self.relations)
 
     def _reread(self, hook):
-        """After ``REREAD_HOOKS``: read the files again; write what changed. A file that became
-        unusable keeps the previous data (logged at ERROR: the charm's own files).
+        """After ``REREAD_HOOKS``: look at the files again and write what changed. A file that
+        became unusable keeps the previous data (logged at ERROR: the charm's own files).
 
-        In config-changed, the files are read only when one of them changed (its size or
-        modification time, then its content); upgrade-charm always reads them.
+        The files are read and the dashboards compressed only when one of them changed
+        (size or modification time, then content), or the topology or this layer's code
+        did. In upgrade-charm the layer also forgets what it wrote where, reads every
+        relation's databags again (this unit's and the collector's ``receivers``) and
+        rewrites its own where it differs: a refreshed charm (an older layer, another
+        one) must not be trusted to have left them as remembered.
         """
+        if hook == "upgrade-charm":
+            for key in self._kv.getrange(self._key("written."), strip=False):
+                self._kv.unset(key)
         request = self.published
-        if request is None:
-            return
-        previous = self._kv.get(self._key("files"))
-        fingerprint = files_fingerprint(request, hookenv.charm_dir(), previous)
-        self._kv.set(self._key("files"), fingerprint)
-        if hook != "upgrade-charm" and not contents_changed(previous, fingerprint):
-            return
-        try:
-            config = self._build(request)
-        except ValueError as e:
-            hookenv.log(f"{self.endpoint_name}: keeping the published config: {e}",
-                        level=hookenv.ERROR)
-            return
-        if config != self._kv.get(self._key("config")):
-            self._set_config(config)
+        if request is not None:
+            files, stale = self._inputs(request)
+            self._kv.set(self._key("files"), files)
+            if stale:
+                try:
+                    config = self._build(request)
+                except ValueError as e:
+                    hookenv.log(f"{self.endpoint_name}: keeping the published config: {e}",
+                                level=hookenv.ERROR)
+                    config = None
+                if config is not None:
+                    self._publish(request, files, config)
+        if hook == "upgrade-charm":
+            self._sync(self.relations)
+            for relation in self.relations:
+                self._read_receivers(relation.relation_id, [relation])
+            self._update_tracing()
 
     def _sync(self, relations):
         """Write the remembered config to ``relations`` (this unit's databag) where what was
@@ -289,7 +330,7 @@ class CosAgentProvides(LayerState, Endpoint):
     def _receiver_rids(self):
         """The relations whose receivers are kept, in relation-id order."""
         kept = self._kv.getrange(self._key("receivers."), strip=True)
-        return sorted(kept, key=_relation_number)
+        return sorted(kept, key=relation_sort_key)
 
     def _forget(self, rid):
         for name in ("written.", "receivers.", "receivers-invalid."):
@@ -310,11 +351,6 @@ class CosAgentProvides(LayerState, Endpoint):
                 self._kv.set(key, known)
             else:
                 self._kv.unset(key)
-
-
-def _relation_number(rid):
-    _, _, number = rid.rpartition(":")
-    return (int(number), rid) if number.isascii() and number.isdigit() else (-1, rid)
 
 
 after_hooks(REREAD_HOOKS, "provides", "cos_agent", CosAgentProvides, "_reread")

@@ -1,6 +1,8 @@
 """cos_agent provides side (the principal), through whole hooks of the simulated Juju."""
 
 import json
+import os
+import re
 
 import pytest
 
@@ -210,7 +212,110 @@ def test_provides_unchanged_files_write_nothing_when_read_again(started, hook):
     relate(unit)
     publish(unit)
     result = unit.run_hook(hook)
-    assert result.relation_sets == [] and result.tool_calls("relation-get") == []
+    assert result.relation_sets == []
+    if hook == "config-changed":  # upgrade-charm reads the databags again (resync)
+        assert result.tool_calls("relation-get") == []
+
+
+@pytest.fixture
+def compressions(monkeypatch):
+    """How many times a hook LZMA-compressed something (the dashboards), in a list."""
+    import lzma
+
+    real, calls = lzma.compress, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lzma, "compress", counted)
+    return calls
+
+
+def test_provides_upgrade_charm_with_unchanged_files_recompresses_nothing(started, compressions):
+    unit = started({"src/grafana_dashboards/a.json": DASHBOARD,
+                    "src/grafana_dashboards/b.json": DASHBOARD})
+    rid = relate(unit)
+    publish(unit)
+    assert len(compressions) == 2
+    os.utime(os.path.join(unit.charm_dir, "src/grafana_dashboards/a.json"), ns=(1, 1))
+    unit.run_hook("upgrade-charm")  # a new charm: every file touched, none changed
+    unit.run_hook("config-changed")
+    publish(unit)
+    assert len(compressions) == 2
+    write_files(unit.charm_dir, {"src/grafana_dashboards/b.json": DASHBOARD.replace("Demo", "B")})
+    unit.run_hook("upgrade-charm")
+    assert len(compressions) == 4
+    assert sorted(d["title"] for d in published(unit, rid)["dashboards"]) == ["B", "Demo"]
+
+
+def test_provides_dashboard_rendered_in_config_changed_is_published_in_that_hook(started):
+    unit = started({"src/grafana_dashboards/demo.json": DASHBOARD})
+    rid = relate(unit)
+    publish(unit)
+
+    def render_then_publish(ep):
+        write_files(unit.charm_dir, {"src/grafana_dashboards/demo.json": json.dumps(
+            {"title": "Rendered " + unit.state["config"].get("name", ""), "panels": []})})
+        ep.publish()
+
+    unit.edit(lambda state: state["config"].update(name="one"))
+    result = act(unit, render_then_publish, hook="config-changed")
+    assert len(result.relation_sets) == 1
+    assert [d["title"] for d in published(unit, rid)["dashboards"]] == ["Rendered one"]
+    unit.edit(lambda state: state["config"].update(name="two"))
+    act(unit, render_then_publish, hook="config-changed")
+    assert [d["title"] for d in published(unit, rid)["dashboards"]] == ["Rendered two"]
+    again = act(unit, render_then_publish, hook="config-changed")  # same text: no write
+    assert again.relation_sets == []
+
+
+def test_provides_arguments_equal_in_python_but_not_in_json_are_published(started):
+    unit = started()
+    rid = relate(unit)
+    job = {"static_configs": [{"targets": ["localhost:1"]}]}
+    publish(unit, scrape_configs=[dict(job, honor_labels=True)])
+    first = published(unit, rid)["metrics_scrape_jobs"]
+    result = publish(unit, scrape_configs=[dict(job, honor_labels=1)])
+    assert len(result.relation_sets) == 1
+    second = published(unit, rid)["metrics_scrape_jobs"]
+    assert second[0]["honor_labels"] == 1 and second[0]["honor_labels"] is not True
+    assert first[0]["job_name"] != second[0]["job_name"]
+    assert publish(unit, scrape_configs=[dict(job, honor_labels=1)]).relation_sets == []
+
+
+@pytest.mark.parametrize("name,word", [(None, "None"), ("", ""), ("db", "db")])
+def test_provides_job_names_are_upstream_s_for_null_empty_and_given_names(started, name, word):
+    unit = started()
+    rid = relate(unit)
+    job = {"job_name": name, "static_configs": [{"targets": ["localhost:1"]}]}
+    publish(unit, scrape_configs=[job])
+    [published_job] = published(unit, rid)["metrics_scrape_jobs"]
+    assert re.fullmatch(APP + "_" + word + "_[0-9a-f]{8}", published_job["job_name"])
+    missing = {"static_configs": [{"targets": ["localhost:1"]}]}
+    publish(unit, scrape_configs=[missing])
+    [published_job] = published(unit, rid)["metrics_scrape_jobs"]
+    assert re.fullmatch(APP + "_default_[0-9a-f]{8}", published_job["job_name"])
+
+
+def test_provides_upgrade_charm_reads_receivers_and_rewrites_a_databag_left_otherwise(started):
+    unit = started()
+    rid = relate(unit)
+    publish(unit, tracing_protocols=["otlp_http"])
+    want = unit.local_unit_data(rid)
+    num = rid.split(":")[1]
+
+    def refreshed(state):  # what a charm refreshed from another layer finds
+        state["relations"][num]["local_unit"].pop("config")
+        state["relations"][num]["units"][COLLECTOR_UNIT]["receivers"] = json.dumps(RECEIVERS)
+
+    unit.edit(refreshed)
+    result = unit.run_hook("upgrade-charm")
+    assert len(result.relation_sets) == 1 and unit.local_unit_data(rid) == want
+    seen = {}
+    act(unit, lambda ep: seen.update(url=ep.get_tracing_endpoint("otlp_http")))
+    assert seen["url"] == "http://host:4318"
+    assert EP + ".tracing.available" in unit.flags
 
 
 @pytest.mark.parametrize("leader", [True, False])
