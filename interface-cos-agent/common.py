@@ -12,36 +12,18 @@ with the URL to send traces to. No application databag is used by either
 side. Upstream: the ops library ``charms.grafana_agent.v0.cos_agent``, LIBAPI
 0, LIBPATCH 26 (with cosl writing the rules and group names).
 
-Everything here is a pure function of its arguments (and, for the
-principal, of the files it reads), so it can be tested without Juju.
+Everything here is a pure function of its arguments, so it can be tested
+without Juju. The principal's files are read in ``principal.py``; what the
+collector makes of its principals' data is ``collector.py``.
 """
-
 import copy
 import hashlib
 import json
 import os
-from pathlib import PurePosixPath
 
-from ._dashboards import MAX_DASHBOARD_BYTES, compress, encode  # noqa: F401 (re-exported)
-from ._dashboards import decode as _decode_dashboard
+from ._bools import is_bool
 from ._errors import InvalidDataError
-from ._files import contents_changed, snapshot  # noqa: F401 (re-exported)
-from ._jsondata import MAX_DEPTH, Budget, LimitExceeded, encoding, loads, plain  # noqa: F401
-from ._rules import (  # noqa: F401 (re-exported: the layer's rule-file vocabulary)
-    HOST_HEALTH_GROUP,
-    LOGQL_TOPOLOGY_MATCHER,
-    RULE_SUFFIXES,
-    RULE_TYPES,
-    TOPOLOGY_PLACEHOLDER,
-    first_line,
-    group_name,
-    host_health_group,
-    labelled_group,
-    labelled_groups,
-    read_rule_files,
-    rule_files,
-)
-from ._topology import Topology, identifier  # noqa: F401 (re-exported)
+from ._jsondata import Budget, loads, plain
 
 CONFIG = "config"
 RECEIVERS = "receivers"
@@ -57,7 +39,6 @@ SERVED_PROTOCOLS = {
     "zipkin": ("http", 9411),
     "jaeger_thrift_http": ("http", 14268),
 }
-
 # --------------------------------------------------------------------------
 # Principal side: checking the charm's arguments
 # --------------------------------------------------------------------------
@@ -251,170 +232,9 @@ def scrape_jobs(request, application):
         job["job_name"] = f"{application}_{name}_{job_hash(job)}"
     return sorted(jobs, key=lambda job: job["job_name"])
 
-
 # --------------------------------------------------------------------------
-# Principal side: alert rules
+# Principal side: the config as written
 # --------------------------------------------------------------------------
-
-def read_rules(rules_dir, recursive, topology, query_type, log):
-    """Every group from the rules files at ``rules_dir`` (a directory, or one file), as
-    published; a path that does not exist has none."""
-    return labelled_groups(read_rule_files(rules_dir, recursive, log), topology, query_type)
-
-
-def metrics_alert_rules(request, topology, base_dir, log):
-    """``metrics_alert_rules``: the charm's extra groups verbatim, the rules files' groups,
-    then the generic ``HostHealth`` group; identical groups once."""
-    extra = copy.deepcopy(request["extra_alert_groups"]) or {"groups": []}
-    groups = list(extra["groups"])
-    groups.extend(read_rules(_resolve(base_dir, request["metrics_rules_dir"]),
-                             request["recurse_rules_dirs"], topology, "promql", log))
-    groups.append(host_health_group(topology))
-    extra["groups"] = _dedupe(groups)
-    return extra
-
-
-def log_alert_rules(request, topology, base_dir, log):
-    """``log_alert_rules``: the logs rules files' groups, or ``{}`` when there are none."""
-    groups = read_rules(_resolve(base_dir, request["logs_rules_dir"]),
-                        request["recurse_rules_dirs"], topology, "logql", log)
-    return {"groups": groups} if groups else {}
-
-
-def _dedupe(items):
-    out = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def _resolve(base_dir, path):
-    """``path`` (as the charm gave it) from the charm directory, where Juju runs hooks."""
-    return os.path.normpath(os.path.join(base_dir, path))
-
-
-# --------------------------------------------------------------------------
-# Principal side: dashboards
-# --------------------------------------------------------------------------
-
-def dashboard_uid(charm_name, path):
-    """A dashboard's ``uid``: shake_256 (20 bytes, 40 hex digits) of ``{charm}-{path}``."""
-    return hashlib.shake_256(f"{charm_name}-{path}".encode()).hexdigest(20)
-
-
-def _dashboard_path(directory, name, base_dir):
-    """The path that seeds the ``uid``, as pathlib writes it (``src/grafana_dashboards/x.json``:
-    no ``./``); a directory given as an absolute path is taken relative to the charm
-    directory (``ValueError`` when it is outside)."""
-    path = PurePosixPath(directory) / name
-    if path.is_absolute():
-        try:
-            path = path.relative_to(PurePosixPath(base_dir))
-        except ValueError:
-            raise ValueError(f"dashboard_dirs: {directory!r} is not inside the charm directory "
-                             f"{base_dir!r}") from None
-    return str(path)
-
-
-def read_dashboards(request, charm_name, base_dir):
-    """``dashboards``: every file directly in each dashboard directory (sorted by name),
-    parsed as JSON, with ``uid`` set and the ``charm:`` tag added, then compressed.
-
-    Raises ``ValueError`` naming the file when one is not a JSON object or
-    its ``tags`` are not a list of strings: upstream then writes nothing.
-    """
-    out = []
-    for directory in request["dashboard_dirs"]:
-        where = _resolve(base_dir, directory)
-        if not os.path.isdir(where):
-            continue
-        for name in sorted(os.listdir(where)):
-            path = os.path.join(where, name)
-            if not os.path.isfile(path):
-                continue
-            out.append(encode(encode_dashboard(
-                path, _dashboard_path(directory, name, base_dir), charm_name)))
-    return out
-
-
-def encode_dashboard(path, rel_path, charm_name):
-    """One dashboard file as published (a dict): ``uid`` from the charm name and
-    ``rel_path``, the tag ``charm: {charm_name}`` unless one starts with ``charm: ``."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            dashboard = json.load(f)
-    except (ValueError, RecursionError) as e:
-        raise ValueError(f"dashboard {rel_path}: not JSON ({first_line(e)})") from None
-    if not isinstance(dashboard, dict):
-        raise ValueError(f"dashboard {rel_path}: not a JSON object")
-    tags = dashboard.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError(f"dashboard {rel_path}: 'tags' is not a list of strings")
-    dashboard["uid"] = dashboard_uid(charm_name, rel_path)
-    if not any(tag.startswith("charm: ") for tag in tags):
-        tags = tags + [f"charm: {charm_name}"]
-    dashboard["tags"] = tags
-    return dashboard
-
-
-def files_fingerprint(request, base_dir, previous=None):
-    """What the files a request reads hold, cheaply: ``_files.snapshot`` of its rules and
-    dashboard directories (a stat per file; a file's content is read only when its size
-    or modification time differs from ``previous``). ``contents_changed`` compares two."""
-    recurse = request["recurse_rules_dirs"]
-    roots = [(_resolve(base_dir, request["metrics_rules_dir"]), recurse),
-             (_resolve(base_dir, request["logs_rules_dir"]), recurse)]
-    roots += [(_resolve(base_dir, d), False) for d in request["dashboard_dirs"]]
-    return snapshot(roots, previous)
-
-
-# --------------------------------------------------------------------------
-# Principal side: the whole config
-# --------------------------------------------------------------------------
-
-def provider_config(request, topology, base_dir, log):
-    """The principal's ``config`` object (a dict, upstream's field order) for ``request``,
-    reading the rules and dashboard files under ``base_dir`` (the charm directory).
-
-    ``log(message)`` is called for every rules file that is skipped. Raises
-    ``ValueError`` naming the file when one cannot be used.
-    """
-    return {
-        "metrics_alert_rules": metrics_alert_rules(request, topology, base_dir, log),
-        "log_alert_rules": log_alert_rules(request, topology, base_dir, log),
-        "dashboards": read_dashboards(request, topology.charm_name, base_dir),
-        "subordinate": None,
-        "metrics_scrape_jobs": scrape_jobs(request, topology.application),
-        "log_slots": list(request["log_slots"]),
-        "tracing_protocols": request["tracing_protocols"],
-    }
-
-
-_LAYER_CODE = []
-
-
-def layer_code():
-    """SHA-256 of this layer's Python files (names and bytes): a new version of the layer may
-    write another ``config`` from the same files, so what was built records it."""
-    if not _LAYER_CODE:
-        digest = hashlib.sha256()
-        here = os.path.dirname(os.path.abspath(__file__))
-        for name in sorted(os.listdir(here)):
-            if name.endswith(".py"):
-                with open(os.path.join(here, name), "rb") as f:
-                    digest.update(name.encode("utf-8") + b"\0" + f.read())
-        _LAYER_CODE.append(digest.hexdigest())
-    return _LAYER_CODE[0]
-
-
-def build_key(request, topology):
-    """What a ``config`` is built from besides the files' content: the request, the
-    topology and the layer's code, as one SHA-256."""
-    parts = [request, [topology.model, topology.model_uuid, topology.application,
-                       topology.charm_name], layer_code()]
-    return hashlib.sha256(encoding(parts).encode("utf-8")).hexdigest()
-
 
 def encode_config(config):
     """``config`` as the raw databag value: compact JSON (as pydantic writes it)."""
@@ -424,13 +244,6 @@ def encode_config(config):
     except UnicodeEncodeError:
         raise ValueError("config: a string is not valid Unicode (a lone surrogate)") from None
     return text
-
-
-def decode_dashboard(encoded, budget=None):
-    """A dashboard string as its JSON object (``_dashboards.decode``): ``ValueError`` says
-    why it is unusable, ``LimitExceeded`` when ``budget`` (the relation's) is spent."""
-    return _decode_dashboard(encoded, budget)
-
 
 # --------------------------------------------------------------------------
 # Principal side: reading the collector's receivers
@@ -442,10 +255,7 @@ def decode_receivers(raw):
     ``InvalidDataError`` when it does not have that shape."""
     if not raw:
         return None
-    try:
-        entries = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise InvalidDataError(f"{RECEIVERS} is not valid JSON") from None
+    entries = loads(raw, RECEIVERS, Budget())  # strict: no NaN or Infinity
     if not isinstance(entries, list):
         raise InvalidDataError(f"{RECEIVERS} is not a JSON list")
     out = []
@@ -485,7 +295,6 @@ REQUIRED_FIELDS = (
     ("metrics_scrape_jobs", "a list of objects", lambda v: _list_of(v, dict)),
     ("log_slots", "a list of strings", lambda v: _list_of(v, str)),
 )
-_BOOL_WORDS = {"0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes"}
 
 
 def _list_of(value, kind):
@@ -515,157 +324,53 @@ def decode_config(raw, budget=None):
     protocols = config.get("tracing_protocols")
     if protocols is not None and not _list_of(protocols, str):
         raise InvalidDataError(f"{CONFIG}: tracing_protocols is not a list of strings")
-    if not _is_bool_like(config.get("subordinate")):
+    if not is_bool(config.get("subordinate"), optional=True):
         raise InvalidDataError(f"{CONFIG}: subordinate is not a boolean")
     return config
 
+# --------------------------------------------------------------------------
+# Collector side: the peer relation
+# --------------------------------------------------------------------------
 
-def _is_bool_like(value):
-    """What pydantic accepts for an optional ``bool`` read from JSON."""
-    if value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, (int, float)):
-        return value in (0, 1)
-    return isinstance(value, str) and value.lower() in _BOOL_WORDS
+#: The prefix of the keys a collector unit writes into its peer databag, one per principal.
+PEER_KEY_PREFIX = "config"
 
 
-def _job_with_topology(job, topology_labels, notes, where):
-    """One scrape job as the collector uses it, or None (and a note) when it is skipped."""
-    if all(k in job for k in ("job_name", "path", "port")):
-        port = job["port"]
-        if isinstance(port, bool) or not isinstance(port, (int, str)):
-            notes.append(f"{where}: port is neither a number nor a string; job skipped")
-            return None
-        job = {
-            "job_name": job["job_name"],
-            "metrics_path": job["path"],
-            "static_configs": [{"targets": [f"localhost:{port}"]}],
-            "tls_config": {"insecure_skip_verify": True},
-        }
-    else:
-        job = copy.deepcopy(job)
-    if "static_configs" not in job:
-        return job
-    if not isinstance(job["static_configs"], list):
-        notes.append(f"{where}: static_configs is not a list; job skipped")
-        return None
-    static_configs = []
-    for index, static_config in enumerate(job["static_configs"]):
-        if not isinstance(static_config, dict) or not isinstance(
-                static_config.get("labels", {}), dict):
-            notes.append(f"{where}: static_configs[{index}] is not an object with labels "
-                         "(an object); skipped")
-            continue
-        static_config = dict(static_config)
-        static_config["labels"] = dict(static_config.get("labels", {}), **topology_labels)
-        static_configs.append(static_config)
-    job["static_configs"] = static_configs
-    return job
+def peer_key(principal_unit):
+    """The peer databag key of one principal unit: ``config-{unit name}``."""
+    return f"{PEER_KEY_PREFIX}-{principal_unit}"
 
 
-def principal_data(config, application, unit, model, model_uuid, budget=None):
-    """What the collector takes from one principal's decoded ``config``: a JSON-able dict
-    with ``application``, ``unit``, ``metrics_jobs``, ``log_slots``, ``metrics_alert_rules``,
-    ``log_alert_rules``, ``dashboards`` (decoded objects), ``tracing_protocols`` (the ones
-    served, in the principal's order) and ``notes``: one sentence per item skipped.
-
-    Dashboards are decoded within ``budget`` (the relation's ``Budget``, which the raw
-    ``config`` has spent from already): ``LimitExceeded`` when it is spent."""
-    notes = []
-    topology_labels = {
-        "juju_model": model,
-        "juju_model_uuid": model_uuid,
-        "juju_application": application,
-        "juju_unit": unit,
-    }
-    jobs = []
-    for index, job in enumerate(config["metrics_scrape_jobs"]):
-        job = _job_with_topology(job, topology_labels, notes, f"metrics_scrape_jobs[{index}]")
-        if job is not None:
-            jobs.append(job)
-    slots = []
-    for slot in config["log_slots"]:
-        owner, sep, name = slot.partition(":")
-        if not sep or ":" in name:
-            notes.append(f"log_slots: {slot!r} is not 'snap-name:slot'; skipped")
-            continue
-        slots.append({"owner": owner, "name": name, "application": application, "unit": unit})
-    dashboards = []
-    for index, encoded in enumerate(config["dashboards"]):
-        try:
-            dashboards.append(decode_dashboard(encoded, budget))
-        except LimitExceeded:
-            raise
-        except ValueError as e:
-            notes.append(f"dashboards[{index}]: {e}; skipped")
-    protocols = []
-    for name in config.get("tracing_protocols") or ():
-        if name in SERVED_PROTOCOLS:
-            protocols.append(name)
-        else:
-            notes.append(f"tracing_protocols: {name!r} is not served by this collector; skipped")
-    return {
-        "application": application,
-        "unit": unit,
-        "metrics_jobs": jobs,
-        "log_slots": slots,
-        "metrics_alert_rules": config["metrics_alert_rules"],
-        "log_alert_rules": config["log_alert_rules"],
+def encode_peer_entry(principal_unit, relation_id, relation_name, metrics_alert_rules,
+                      log_alert_rules, dashboards):
+    """One principal's peer entry, as upstream writes it: compact JSON (no spaces, non-ASCII
+    kept) of ``unit_name``, ``relation_id`` (the number of the cos-agent relation id, a
+    string), ``relation_name``, ``metrics_alert_rules``, ``log_alert_rules`` and
+    ``dashboards`` (still encoded), in that order."""
+    return json.dumps({
+        "unit_name": principal_unit,
+        "relation_id": relation_id.rpartition(":")[2],
+        "relation_name": relation_name,
+        "metrics_alert_rules": metrics_alert_rules,
+        "log_alert_rules": log_alert_rules,
         "dashboards": dashboards,
-        "tracing_protocols": protocols,
-        "notes": notes,
-    }
+    }, separators=(",", ":"), ensure_ascii=False)
 
 
-def dashboard_title(content):
-    """A dashboard's title: ``title``, else ``dashboard.title`` (non-empty strings), or None."""
-    title = content.get("title")
-    if isinstance(title, str) and title:
-        return title
-    inner = content.get("dashboard")
-    if isinstance(inner, dict) and isinstance(inner.get("title"), str) and inner["title"]:
-        return inner["title"]
-    return None
-
-
-def combine(principals, endpoint_name, model, model_uuid):
-    """What the collector exposes, from every principal's data (``principal_data`` plus
-    ``relation_id``), in relation order: ``metrics_jobs``, ``log_slots``,
-    ``metrics_alerts`` and ``logs_alerts`` (``{identifier: rules}``, non-empty rules, the
-    first relation of an application), ``dashboards`` (``relation_id``, ``charm``, ``title``,
-    ``content``; untitled ones ``no_title_N``), ``tracing_protocols`` (sorted, once each)
-    and ``principals`` (``relation_id``, ``application``, ``unit``)."""
-    out = {"metrics_jobs": [], "log_slots": [], "metrics_alerts": {}, "logs_alerts": {},
-           "dashboards": [], "tracing_protocols": [], "principals": []}
-    seen_apps = set()
-    untitled = 0
-    protocols = set()
-    for data in principals:
-        app = data["application"]
-        out["principals"].append({"relation_id": data["relation_id"], "application": app,
-                                  "unit": data["unit"]})
-        out["metrics_jobs"].extend(data["metrics_jobs"])
-        out["log_slots"].extend(data["log_slots"])
-        protocols.update(data["tracing_protocols"])
-        if app in seen_apps:
-            continue
-        seen_apps.add(app)
-        key = identifier(model, model_uuid, app)
-        if data["metrics_alert_rules"]:
-            out["metrics_alerts"][key] = data["metrics_alert_rules"]
-        if data["log_alert_rules"]:
-            out["logs_alerts"][key] = data["log_alert_rules"]
-        for content in data["dashboards"]:
-            title = dashboard_title(content)
-            if title is None:
-                untitled += 1
-                title = f"no_title_{untitled}"
-            out["dashboards"].append({"relation_id": data["relation_id"],
-                                      "charm": f"{endpoint_name}-{app}",
-                                      "title": title, "content": content})
-    out["tracing_protocols"] = sorted(protocols)
-    return out
-
+def decode_peer_entry(raw):
+    """A peer entry (``encode_peer_entry``'s) as a dict, strict and within a fresh ``Budget``;
+    ``InvalidDataError`` when it does not have that shape."""
+    entry = loads(raw, "peer entry", Budget())
+    if not isinstance(entry, dict):
+        raise InvalidDataError("peer entry is not a JSON object")
+    for field, kind in (("unit_name", str), ("relation_id", str), ("relation_name", str),
+                        ("metrics_alert_rules", dict), ("log_alert_rules", dict),
+                        ("dashboards", list)):
+        if not isinstance(entry.get(field), kind):
+            raise InvalidDataError(f"peer entry: {field} is missing or of the wrong type")
+    if not all(isinstance(d, str) for d in entry["dashboards"]):
+        raise InvalidDataError("peer entry: dashboards is not a list of strings")
+    return entry
 
 # --------------------------------------------------------------------------
 # Collector side: receivers

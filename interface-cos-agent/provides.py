@@ -6,10 +6,11 @@ import hashlib
 from charmhelpers.core import hookenv
 from charms.reactive import Endpoint, clear_flag, set_flag, toggle_flag
 
+from ._files import contents_changed
 from ._jsondata import encoding
 from ._lifecycle import after_hooks
-from ._many_requires import relation_sort_key
-from ._state import LayerState
+from ._state import LayerState, relation_sort_key
+from ._topology import Topology
 from .common import (
     CONFIG,
     DEFAULT_LOGS_RULES_DIR,
@@ -17,16 +18,12 @@ from .common import (
     RECEIVERS,
     InvalidDataError,
     MetricsEndpoint,
-    Topology,
-    build_key,
     check_request,
-    contents_changed,
     decode_receivers,
     encode_config,
-    files_fingerprint,
-    provider_config,
     receiver_url,
 )
+from .principal import build_key, files_fingerprint, provider_config
 
 #: Hooks after which every unit reads its rules and dashboard files again (they ship with
 #: the charm; Juju's refresh event of upstream is config-changed) and writes what changed.

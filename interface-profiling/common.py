@@ -13,52 +13,35 @@ value **JSON-encoded**:
 This is what the upstream ops library
 (``charms.pyroscope_coordinator_k8s.v0.profiling``, LIBAPI 0, LIBPATCH 5)
 writes and reads. Upstream validates both sides with pydantic, so a boolean is
-whatever pydantic accepts as one: ``to_bool`` is that rule, written out.
+whatever pydantic accepts as one: ``to_bool`` is that rule (``_bools.py``, shared
+with cos_agent).
 """
 
 import json
 from dataclasses import dataclass
 from typing import Dict, Optional
 
+from ._bools import to_bool as _pydantic_bool
+from ._errors import InvalidDataError
+from ._jsondata import Budget, LimitExceeded, loads
+
 ENDPOINT = "otlp_grpc_endpoint_url"
 INSECURE = "insecure"
 KEYS = (ENDPOINT, INSECURE)
 
-#: The strings accepted as booleans, compared with ASCII letters case-folded.
-_TRUE_WORDS = frozenset({"true", "t", "yes", "y", "on", "1"})
-_FALSE_WORDS = frozenset({"false", "f", "no", "n", "off", "0"})
 #: How much of a rejected value a message shows.
 _SHOWN = 20
 
 
-class InvalidDataError(ValueError):
-    """Relation data that does not follow the wire format; the message names the key and why."""
-
-
 def to_bool(value):
-    """``value`` as a boolean, by the rule upstream's pydantic models apply; ``ValueError``
-    when it is not one.
-
-    Accepted: ``True`` and ``False``; the numbers ``1`` and ``0`` (ints or floats,
-    so ``1.0`` and ``0.0`` too); the strings ``true``/``false``, ``yes``/``no``,
-    ``on``/``off``, ``t``/``f``, ``y``/``n`` and ``1``/``0``, in any letter case
-    but with nothing around them. Anything else (``None``, ``2``, ``""``,
-    ``" true"``, ``"maybe"``, bytes, a list ...) is refused.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        if value == 1:
-            return True
-        if value == 0:
-            return False
-    elif isinstance(value, str):
-        word = value.lower() if value.isascii() else value  # ASCII letters only fold
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-    raise ValueError(f"{_describe(value)} is not a boolean")
+    """``value`` as a boolean, by the rule upstream's pydantic models apply (``_bools.to_bool``:
+    ``True``/``False``, ``1``/``0``, ``"true"``/``"false"``, ``"yes"``/``"no"``, ``"on"``/
+    ``"off"``, ``"t"``/``"f"``, ``"y"``/``"n"``, ``"1"``/``"0"`` in any ASCII letter case);
+    ``ValueError`` naming the value (shortly, never a credential) when it is not one."""
+    try:
+        return _pydantic_bool(value)
+    except ValueError:
+        raise ValueError(f"{_describe(value)} is not a boolean") from None
 
 
 def _describe(value):
@@ -76,11 +59,15 @@ def _describe(value):
     return f"a {type(value).__name__}"
 
 
-def _decode_json(bag, key):
-    """The JSON value of ``key`` in a raw databag; ``InvalidDataError`` when it is not JSON."""
+def _decode_json(bag, key, budget):
+    """The JSON value of ``key`` in a raw databag, decoded strictly (no ``NaN`` or
+    ``Infinity``) within ``budget`` (the relation's); ``InvalidDataError`` when it is not JSON
+    (``LimitExceeded`` when it is far too big)."""
     try:
-        return json.loads(bag[key])
-    except (ValueError, RecursionError):  # JSONDecodeError, huge numbers; deep nesting
+        return loads(bag[key], key, budget)
+    except LimitExceeded:
+        raise
+    except InvalidDataError:
         raise InvalidDataError(
             f"{key} is not JSON (expected a JSON-encoded value, e.g. a quoted string)") from None
 
@@ -136,7 +123,8 @@ class ProfilingEndpoint:
         present = [key for key in KEYS if bag.get(key)]
         if not present:
             return None
-        decoded = {key: _decode_json(bag, key) for key in present}
+        budget = Budget()
+        decoded = {key: _decode_json(bag, key, budget) for key in present}
         if ENDPOINT not in decoded:
             raise InvalidDataError(f"{ENDPOINT} is missing (required)")
         address = decoded[ENDPOINT]

@@ -43,8 +43,7 @@ class ProfilingProvides(LeaderAppPublisher, Endpoint):
     def published(self):
         """What ``publish_endpoint`` was last called with (a ``ProfilingEndpoint``), or None
         (never called, or ``unpublish()`` called since)."""
-        bag = self._kv.get(self._published_key)
-        return ProfilingEndpoint.from_databag(bag) if bag else None
+        return self._published(ProfilingEndpoint.from_databag)
 
     # -- the interface-specific part ----------------------------------------
 

@@ -18,9 +18,24 @@ def common(import_layer):
     return import_layer("cos_agent")
 
 
+@pytest.fixture(scope="module")
+def principal(import_layer):
+    return import_layer("cos_agent", "principal")
+
+
+@pytest.fixture(scope="module")
+def collector(import_layer):
+    return import_layer("cos_agent", "collector")
+
+
+@pytest.fixture(scope="module")
+def rules(import_layer):
+    return import_layer("cos_agent", "_rules")
+
+
 @pytest.fixture
-def topology(common):
-    return common.Topology("my-model", UUID, "my-app", "my-charm")
+def topology(import_layer):
+    return import_layer("cos_agent", "_topology").Topology("my-model", UUID, "my-app", "my-charm")
 
 
 @pytest.mark.parametrize("prefix,name,want", [
@@ -32,8 +47,8 @@ def topology(common):
     ("id", "a.b c", "id_a_b_c_rules"),
     ("cos-lxd_0a1b2c3d_app", "HostHealth", "cos_lxd_0a1b2c3d_app_HostHealth_rules"),
 ])
-def test_group_names(common, prefix, name, want):
-    assert common.group_name(prefix, name) == want
+def test_group_names(rules, prefix, name, want):
+    assert rules.group_name(prefix, name) == want
 
 
 def test_job_names_hash_the_job_without_its_name(common):
@@ -46,23 +61,23 @@ def test_job_names_hash_the_job_without_its_name(common):
     assert names == ["app_b_83b01065", "app_default_83b01065", "app_default_83b01065"]
 
 
-def test_rules_file_suffixes_and_stems_are_pathlib_s(common, tmp_path, topology):
+def test_rules_file_suffixes_and_stems_are_pathlib_s(rules, principal, tmp_path, topology):
     for name in (".rules", "..rules", "a.b.rules", "x.rules.bak", "y.yaml"):
         (tmp_path / name).write_text("alert: A\nexpr: up\n")
-    found = [Path(p).name for p in common.rule_files(str(tmp_path), False)]
+    found = [Path(p).name for p in rules.rule_files(str(tmp_path), False)]
     assert sorted(found) == sorted(n for n in ("..rules", "a.b.rules", "y.yaml")
                                    if Path(n).suffix in (".rules", ".yaml"))
-    groups = common.read_rules(str(tmp_path), False, topology, "promql", print)
+    groups = principal.read_rules(str(tmp_path), False, topology, "promql", print)
     assert sorted(g["name"] for g in groups) == sorted(
         f"my_model_0a1b2c3d_my_app_{Path(n).stem.replace('.', '_')}_rules"
         for n in ("..rules", "a.b.rules", "y.yaml"))
 
 
-def test_topology_labels_are_added_unless_present_and_placeholders_replaced(common, topology):
+def test_topology_labels_are_added_unless_present_and_placeholders_replaced(rules, topology):
     group = {"name": "g", "rules": [{"alert": "A", "expr": "a{%%juju_topology%%,x=\"1\"}",
                                      "labels": {"juju_charm": "mine"}}]}
-    promql = common.labelled_group(group, "p", topology.labels, "promql", "w")["rules"][0]
-    logql = common.labelled_group(group, "p", topology.labels, "logql", "w")["rules"][0]
+    promql = rules.labelled_group(group, "p", topology.labels, "promql", "w")["rules"][0]
+    logql = rules.labelled_group(group, "p", topology.labels, "logql", "w")["rules"][0]
     assert promql["expr"] == 'a{x="1"}'
     assert logql["expr"] == 'a{job=~".+",x="1"}'
     assert promql["labels"] == {"juju_charm": "mine", "juju_model": "my-model",
@@ -70,21 +85,22 @@ def test_topology_labels_are_added_unless_present_and_placeholders_replaced(comm
     assert group["rules"][0]["labels"] == {"juju_charm": "mine"}  # the input is not changed
 
 
-def test_dashboard_paths_are_relative_to_the_charm_as_pathlib_writes_them(common):
-    assert common._dashboard_path("./src/d", "x.json", "/charm") == "src/d/x.json"
-    assert common._dashboard_path("src//d/./", "x.json", "/charm") == "src/d/x.json"
-    assert common._dashboard_path("/charm/files/d", "x.json", "/charm") == "files/d/x.json"
-    assert common._dashboard_path("a/../b", "x.json", "/charm") == str(PurePosixPath("a/../b/x.json"))
+def test_dashboard_paths_are_relative_to_the_charm_as_pathlib_writes_them(principal):
+    assert principal._dashboard_path("./src/d", "x.json", "/charm") == "src/d/x.json"
+    assert principal._dashboard_path("src//d/./", "x.json", "/charm") == "src/d/x.json"
+    assert principal._dashboard_path("/charm/files/d", "x.json", "/charm") == "files/d/x.json"
+    assert principal._dashboard_path("a/../b", "x.json", "/charm") == str(PurePosixPath("a/../b/x.json"))
     with pytest.raises(ValueError, match="charm directory"):
-        common._dashboard_path("/elsewhere/d", "x.json", "/charm")
-    assert common.dashboard_uid("c", "p") == hashlib.shake_256(b"c-p").hexdigest(20)
+        principal._dashboard_path("/elsewhere/d", "x.json", "/charm")
+    assert principal.dashboard_uid("c", "p") == hashlib.shake_256(b"c-p").hexdigest(20)
 
 
-def test_dashboards_round_trip_and_bad_ones_say_why(common):
+def test_dashboards_round_trip_and_bad_ones_say_why(collector, import_layer):
     content = {"title": "T", "panels": [1]}
-    assert common.decode_dashboard(common.compress(json.dumps(content))) == content
+    compress = import_layer("cos_agent", "_dashboards").compress
+    assert collector.decode_dashboard(compress(json.dumps(content))) == content
     legacy = base64.b64encode(lzma.compress(b'{"a": 1}', format=lzma.FORMAT_ALONE)).decode()
-    assert common.decode_dashboard(legacy) == {"a": 1}  # any LZMA container, as upstream
+    assert collector.decode_dashboard(legacy) == {"a": 1}  # any LZMA container, as upstream
     full = lzma.compress(b'{"a": 1}')
     for bad, why in ((base64.b64encode(full[:-8]).decode(), "end-of-stream"),
                      ("bm90IGx6bWE=", "LZMA"),
@@ -92,7 +108,7 @@ def test_dashboards_round_trip_and_bad_ones_say_why(common):
                      (base64.b64encode(lzma.compress(b"\xff")).decode(), "UTF-8"),
                      (3, "string")):
         with pytest.raises(ValueError, match=why):
-            common.decode_dashboard(bad)
+            collector.decode_dashboard(bad)
 
 
 def test_oversized_dashboard_is_refused_before_it_is_all_in_memory(import_layer):
@@ -131,17 +147,21 @@ def test_receivers_urls_by_transport_and_readiness(common):
     assert common.receiver_url(decoded, "zipkin") is None
 
 
-def test_untitled_dashboards_are_numbered_across_principals(common):
+def test_untitled_dashboards_are_numbered_across_principals(collector):
     def data(app, rid, contents):
         return {"application": app, "unit": app + "/0", "relation_id": rid, "metrics_jobs": [],
                 "log_slots": [], "metrics_alert_rules": {}, "log_alert_rules": {},
                 "dashboards": contents, "tracing_protocols": []}
 
-    out = common.combine([data("a", "r:1", [{"uid": 1}, {"title": "T"}]),
-                          data("b", "r:2", [{"dashboard": {"title": ""}}]),
-                          data("a", "r:3", [{"uid": 3}])], "ep", "m", UUID)
+    def titled(*contents):
+        return [{"title": collector.dashboard_title(c), "digest": str(i)} for i, c in enumerate(contents)]
+
+    out = collector.combine([data("a", "r:1", titled({"uid": 1}, {"title": "T"})),
+                          data("b", "r:2", titled({"dashboard": {"title": ""}})),
+                          data("a", "r:3", titled({"uid": 3}))], "ep", "m", UUID)
     assert [(d["relation_id"], d["charm"], d["title"]) for d in out["dashboards"]] == [
         ("r:1", "ep-a", "no_title_1"), ("r:1", "ep-a", "T"), ("r:2", "ep-b", "no_title_2")]
+    assert [d["index"] for d in out["dashboards"]] == [0, 1, 0]
 
 
 def test_file_snapshots_see_content_changes_not_touches(import_layer, tmp_path):

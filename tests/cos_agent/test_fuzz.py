@@ -138,8 +138,9 @@ def test_fuzz_cos_agent_provides(make_unit, import_layer, args):
         assert error is None, f"refused valid arguments: {error}"
         assert set(unit_bag) == {"config"}
         config = common.decode_config(unit_bag["config"])
-        data = common.principal_data(config, "observability-demo", "observability-demo/0",
-                                     MODEL, UUID)
+        collector = import_layer("cos_agent", "collector")
+        data = collector.principal_data(config, "observability-demo", "observability-demo/0",
+                                        MODEL, UUID)
         assert config["log_slots"] == list(args.get("log_slots") or [])
         assert config["tracing_protocols"] == (None if args.get("tracing_protocols") is None
                                                else list(args["tracing_protocols"]))
@@ -160,15 +161,15 @@ def test_fuzz_cos_agent_provides(make_unit, import_layer, args):
        query=st.sampled_from(["promql", "logql"]))
 def test_fuzz_cos_agent_rules_files(import_layer, text, suffix, query):
     """Any rules file: skipped with a log line, a ValueError naming it, or well-formed groups."""
-    common = import_layer("cos_agent")
-    topology = common.Topology(MODEL, UUID, "app", "charm")
+    principal = import_layer("cos_agent", "principal")
+    topology = import_layer("cos_agent", "_topology").Topology(MODEL, UUID, "app", "charm")
     with counted("cos_agent", "rules files"), tempfile.TemporaryDirectory() as root:
         path = os.path.join(root, "f" + suffix)
         with open(path, "w", encoding="utf-8", errors="surrogatepass") as f:
             f.write(text)
         logs = []
         try:
-            groups = common.read_rules(path, False, topology, query, logs.append)
+            groups = principal.read_rules(path, False, topology, query, logs.append)
         except ValueError as e:
             assert "f" + suffix in str(e)
             return

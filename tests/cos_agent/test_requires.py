@@ -351,3 +351,98 @@ def test_requires_config_that_decodes_to_gigabytes_is_refused_in_bounded_memory(
     state = collector.kv("interface.cos_agent." + EP + ".")
     assert len(json.dumps(state)) < 1024 * 1024  # nothing decoded was kept
     assert good in json.dumps(state)
+
+
+def test_requires_key_value_store_holds_no_more_than_the_wire(collector):
+    dashboards = [dashboard({"title": f"D{i}", "panels": [{"id": j} for j in range(200)]})
+                  for i in range(5)]
+    rules = {"groups": [{"name": f"g{i}", "rules": [{"alert": "A", "expr": "up < 1"}]}
+                        for i in range(20)]}
+    raws = [config(dashboards=dashboards, metrics_alert_rules=rules, log_alert_rules=rules,
+                   metrics_scrape_jobs=[JOB]) for _ in range(3)]
+    for i, raw in enumerate(raws):
+        relate(collector, app=f"app{i}", data={"config": raw})
+    kept = collector.kv("interface.cos_agent." + EP + ".")
+    # what the wire holds, and under 1 KB a relation (labels, titles, digests, names)
+    assert len(json.dumps(kept)) <= sum(len(raw) + 1024 for raw in raws)
+    seen = exposed(collector)
+    assert [d["title"] for d in seen["dashboards"]] == [f"D{i}" for i in range(5)] * 3
+    assert seen["dashboards"][0]["content"]["panels"][199] == {"id": 199}
+
+
+def test_requires_broken_relation_leaves_no_receivers_behind_beside_an_invalid_one(collector):
+    bad = relate(collector, app="db", data={"config": "[]"})
+    good = relate(collector, data={"config": config(tracing_protocols=["otlp_http"])})
+    assert receivers(collector, good) and INVALID in collector.flags
+    collector.remove_relation(good)
+    kept = collector.kv("interface.cos_agent." + EP + ".")
+    assert [key for key in kept if good in key] == []
+    assert bad in json.dumps(kept)
+
+
+# --------------------------------------------------------------------------
+# The collector's peer relation
+# --------------------------------------------------------------------------
+
+def _entry(unit, rid_number, rules, logs, dashboards):
+    """A peer entry as the contract states it (compact JSON, fields in this order)."""
+    return json.dumps({"unit_name": unit, "relation_id": rid_number, "relation_name": EP,
+                       "metrics_alert_rules": rules, "log_alert_rules": logs,
+                       "dashboards": dashboards}, separators=(",", ":"), ensure_ascii=False)
+
+
+@pytest.fixture
+def peered(make_unit, own_charm):
+    """A collector unit whose charm declares the peer endpoint ``peers``."""
+    import os
+
+    import yaml
+
+    charm = own_charm()
+    path = os.path.join(charm, "metadata.yaml")
+    with open(path) as f:
+        meta = yaml.safe_load(f)
+    meta["peers"] = {"peers": {"interface": "collector_replica"}}
+    with open(path, "w") as f:
+        yaml.safe_dump(meta, f)
+    unit = make_unit(charm=charm, unit="opentelemetry-collector/0")
+    unit.start()
+    return unit
+
+
+def test_requires_peers_share_every_collector_unit_s_rules_and_dashboards(peered):
+    other_rules = {"groups": [{"name": "o", "rules": [{"alert": "B", "expr": "up"}]}]}
+    theirs = _entry("db/0", "7", other_rules, {}, [dashboard({"title": "Other"}),
+                                                   dashboard({"uid": "x"})])
+    prid = peered.relate("peers", "opentelemetry-collector", units=["opentelemetry-collector/1"],
+                         unit_data={"opentelemetry-collector/1": {"config-db/0": theirs}})
+    mine = dashboard({"title": "T"})
+    rid = relate(peered, data={"config": config(metrics_alert_rules=RULES,
+                                                metrics_scrape_jobs=[JOB], dashboards=[mine])})
+    number = rid.split(":")[1]
+    assert peered.local_unit_data(prid) == {
+        "config-workload/0": _entry("workload/0", number, RULES, {}, [mine])}
+    seen = exposed(peered)
+    assert seen["metrics_alerts"] == {IDENT + "workload": RULES, IDENT + "db": other_rules}
+    assert seen["logs_alerts"] == {}
+    assert [(d["relation_id"], d["charm"], d["title"]) for d in seen["dashboards"]] == [
+        (rid, EP + "-workload", "T"), (EP + ":7", EP + "-db", "Other"),
+        (EP + ":7", EP + "-db", "no_title_1")]
+    assert [j["job_name"] for j in seen["metrics_jobs"]] == ["w_default_1"]  # own only
+
+    peered.clear_flag(CHANGED)
+    peered.set_remote_unit_data(prid, "opentelemetry-collector/1",
+                                {"config-db/0": _entry("db/0", "7", {}, {}, [])})
+    assert CHANGED in peered.flags
+    assert list(exposed(peered)["metrics_alerts"]) == [IDENT + "workload"]
+
+    peered.remove_unit(rid, "workload/0")  # the key stays, emptied
+    assert peered.local_unit_data(prid) == {
+        "config-workload/0": _entry("workload/0", number, {}, {}, [])}
+
+
+def test_requires_without_a_peer_endpoint_uses_this_unit_s_principals(collector):
+    rid = relate(collector, data={"config": config(metrics_alert_rules=RULES)})
+    assert exposed(collector)["metrics_alerts"] == {IDENT + "workload": RULES}
+    assert collector.relation_ids("peers") == [] and set(collector.local_unit_data(rid)) == {
+        "receivers"}
