@@ -182,6 +182,9 @@ def test_file_snapshots_see_content_changes_not_touches(import_layer, tmp_path):
     os.utime(tmp_path / "a.rules", ns=(2, 2))
     assert files.contents_changed(touched, files.snapshot(roots, touched))
     assert files.contents_changed(first, files.snapshot([(str(tmp_path), False)]))
+    older = [e[:3] for e in first]  # an older layer kept [path, size, mtime_ns]
+    assert files.snapshot(roots, older) == files.snapshot(roots)
+    assert files.contents_changed(older, first)
 
 
 def test_json_value_counts_bound_what_is_parsed_and_budgets_refuse_past_their_caps(import_layer):
