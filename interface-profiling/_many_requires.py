@@ -146,6 +146,7 @@ class ManyRequires(RequiresState):
             previous = self._kv.get(key) or _digest(self._empty)
             now = stored = _digest(self._empty if combined is None else combined)
             self.__dict__["_combined_memo"] = combined
+            self._kv.unset(self._key(self._combined_name))  # what an older version kept
         if related:
             self._kv.set(key, stored)
         else:
