@@ -33,6 +33,8 @@ import re
 from urllib.parse import urlsplit
 
 from ._errors import InvalidDataError
+from ._jsondata import plain
+from ._rules import host_health_group, labelled_groups, read_rule_files
 
 SCRAPE_METADATA = "scrape_metadata"
 SCRAPE_JOBS = "scrape_jobs"
@@ -451,3 +453,133 @@ def event_to_write(raw):
     if not isinstance(data, dict):
         data = {}
     return dumps({k: v for k, v in data.items() if k not in EVENT_ERROR_KEYS})
+
+
+# --------------------------------------------------------------------------
+# Target side: what the charm asks for, checked and written as upstream writes it
+# --------------------------------------------------------------------------
+
+DEFAULT_ALERT_RULES_PATH = "src/prometheus_alert_rules"
+
+
+def _check_static_configs(label, static_configs):
+    if not isinstance(static_configs, list):
+        raise ValueError(f"{label}: 'static_configs' must be a list")
+    for i, sc in enumerate(static_configs):
+        where = f"{label}, static_configs[{i}]"
+        if not isinstance(sc, dict):
+            raise ValueError(f"{where}: expected an object with 'targets'")
+        targets = sc.get("targets")
+        if not isinstance(targets, list) or not all(isinstance(t, str) and t for t in targets):
+            raise ValueError(f"{where}: 'targets' must be a list of host:port or *:port strings")
+        labels = sc.get("labels")
+        if labels is not None and not (isinstance(labels, dict) and all(
+                isinstance(v, str) for v in labels.values())):
+            raise ValueError(f"{where}: 'labels' must be an object of strings")
+
+
+def sanitise_job(index, job):
+    """One job of the charm as published: only the kept keys (``reduce_job``), plain JSON.
+    ``ValueError`` names the job and what is wrong."""
+    label = _job_label(index, job)
+    if not isinstance(job, dict):
+        raise ValueError(f"{label}: expected an object, got {type(job).__name__}")
+    job = plain(job, label)
+    for key in ("job_name", "metrics_path"):
+        if key in job and not isinstance(job[key], str):
+            raise ValueError(f"{label}: {key!r} must be a string")
+    out = reduce_job(job)
+    _check_static_configs(label, out["static_configs"])
+    return out
+
+
+def sanitise_jobs(jobs):
+    """The charm's jobs as published; ``None`` or ``[]`` is the default job (``*:80``).
+    ``ValueError`` names the job when ``jobs`` is not a list of job objects."""
+    if jobs is None:
+        jobs = []
+    if not isinstance(jobs, (list, tuple)):
+        raise ValueError(f"jobs: expected a list of scrape jobs (objects), got {type(jobs).__name__}")
+    return [sanitise_job(i, job) for i, job in enumerate(jobs)]
+
+
+def published_jobs(jobs):
+    """``scrape_jobs`` as written: ``jobs`` (sanitised), or the default job when empty."""
+    return jobs or [reduce_job({})]
+
+
+def external_address(url):
+    """``(host, path)`` upstream publishes for an external URL: the host lower-cased (IPv6
+    without brackets), the path verbatim; a URL without ``scheme://`` is read as
+    ``http://`` + it. ``ValueError`` when there is no host."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError(f"external_url: expected a URL, got {url!r}")
+    text = url.strip()
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError as e:
+        raise ValueError(f"external_url: {url!r} is not a URL ({e})") from None
+    if not host:
+        raise ValueError(f"external_url: {url!r} has no host")
+    return host, parts.path
+
+
+def unit_keys(local_unit, ingress_address, fqdn, external=None):
+    """A target unit's databag: where to scrape it (the external URL's host and path, or its
+    address on the relation when that is an IP, with its fqdn, else the fqdn for both)."""
+    if external is not None:
+        return {UNIT_ADDRESS: external[0], UNIT_NAME: local_unit, UNIT_PATH: external[1]}
+    try:
+        ipaddress.ip_address(ingress_address or "")
+    except ValueError:
+        ingress_address = fqdn
+    return {UNIT_ADDRESS: ingress_address, UNIT_NAME: local_unit, UNIT_FQDN: fqdn}
+
+
+def app_keys(jobs, metadata, alert_rules):
+    """The target's application databag: ``scrape_metadata``, ``scrape_jobs`` and
+    ``alert_rules`` (already-encoded text), as upstream writes them."""
+    return {SCRAPE_METADATA: dumps({k: metadata[k] for k in METADATA_FIELDS}),
+            SCRAPE_JOBS: dumps(published_jobs(jobs)),
+            ALERT_RULES: alert_rules}
+
+
+def decode_event(raw):
+    """What Prometheus reported in ``event``: None when nothing (absent, ``{}``), else
+    ``{"valid", "errors", "scrape_job_errors"}``; ``InvalidDataError`` when it is not a
+    JSON object."""
+    if not raw:
+        return None
+    data = loads(EVENT, raw)
+    if not isinstance(data, dict):
+        raise InvalidDataError(f"{EVENT} is not a JSON object")
+    if not data:
+        return None
+    return {"valid": data.get("valid", True), "errors": data.get("errors", ""),
+            "scrape_job_errors": data.get("scrape_job_errors") or ""}
+
+
+def is_rejected(report):
+    """Whether a decoded ``event`` says rules or jobs were refused."""
+    return bool(report) and (report["valid"] is False or bool(report["errors"])
+                             or bool(report["scrape_job_errors"]))
+
+
+def alert_rules(rules_dir, forward, topology, log):
+    """``alert_rules`` as written: ``{}`` unless ``forward``; else every rules file below
+    ``rules_dir`` (recursive, in path order) with its groups named and labelled after
+    ``topology``, then the generic ``HostHealth`` group. A file that cannot be used is
+    skipped with one ``log(message)``."""
+    if not forward:
+        return dumps({})
+    groups = []
+    for rule_file in read_rule_files(rules_dir, True, log):
+        try:
+            groups.extend(labelled_groups([rule_file], topology, "promql"))
+        except ValueError as e:
+            log(f"{e}: file skipped")
+    groups.append(host_health_group(topology))
+    return dumps({"groups": groups})

@@ -58,6 +58,10 @@ class PrometheusScrape(Adapter):
         """Prometheus on the other side: one unit; its application bag is the case's."""
         return "prometheus", None
 
+    def remote_app_data(self, case):
+        """Prometheus' application bag (its ``event``), read back by the target's leader."""
+        return case.get("remote_app_databag")
+
     def provide(self, endpoint, case):
         fqdn = (case.get("local") or {}).get("fqdn") or "unit.example"
         with mock.patch.object(socket, "getfqdn", return_value=fqdn):
@@ -67,11 +71,19 @@ class PrometheusScrape(Adapter):
                 endpoint.publish(**kwargs)
 
     def observe(self, endpoint, case):
-        return {"validation": endpoint.validation}
+        """What the target reports, as upstream's events, from ``validation``."""
+        events = []
+        for report in endpoint.validation.values():
+            events.append({"event": "alert_rule_status_changed", "valid": report["valid"],
+                           "errors": report["errors"]})
+            if report["scrape_job_errors"]:
+                events.append({"event": "invalid_scrape_job",
+                               "errors": report["scrape_job_errors"]})
+        return {"events": events}
 
     def check_provider(self, field, expected, unit_bag, seen):
         assert field == "events", field
-        assert seen["validation_events"] == expected
+        assert seen["events"] == expected
 
     # -- requirer -------------------------------------------------------------
 
