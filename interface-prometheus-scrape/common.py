@@ -286,28 +286,55 @@ def _unit_job(job, sc, name, host, targets, topology):
     return out
 
 
-def expand_job(job, units, topology):
-    """One reduced, named job split per host (see the module docstring): the job of the
-    targets no host claims first, then one job per host and static config."""
-    static_configs = job.get("static_configs") or []
-    per_host, stayed = [], []
-    for sc in static_configs:
-        targets = sc.get("targets") or []
-        if not targets:
+def _split(sc, units, index):
+    """``(wildcards, {unit name: its fixed targets}, the other fixed targets)`` of one static
+    config, targets in order; ``index`` maps an address or fqdn to the units that have it."""
+    wildcards, claimed, rest = [], {}, []
+    for target in sc.get("targets") or []:
+        if target.startswith("*"):
+            wildcards.append(target)
             continue
-        wildcards = [t for t in targets if t.startswith("*")]
-        fixed = [t for t in targets if not t.startswith("*")]
+        owners = index.get(target_host(target)) or ()
+        for name in owners:
+            claimed.setdefault(name, []).append(target)
+        if not owners:
+            rest.append(target)
+    return wildcards, claimed, rest
+
+
+def host_index(units):
+    """``{address or fqdn: [unit names]}``: which units a fixed target's host names."""
+    index = {}
+    for name, (address, _, fqdn) in units.items():
+        for key in {address, fqdn} - {""}:
+            index.setdefault(key, []).append(name)
+    return index
+
+
+def expanded_count(job, units, index):
+    """How many jobs ``expand_job`` makes of ``job``, counted without building them."""
+    count, stayed = 0, False
+    for sc in job.get("static_configs") or []:
+        wildcards, claimed, rest = _split(sc, units, index)
+        count += (len(units) if wildcards else 0) + len(claimed)
+        stayed = stayed or bool(rest)
+    return count + (1 if stayed else 0)
+
+
+def expand_job(job, units, topology, index):
+    """One reduced, named job split per host (see the module docstring): the job of the
+    targets no host claims first, then, per static config, one job per host for the
+    ``*`` targets and one per host for the fixed targets naming it (hosts in unit order)."""
+    per_host, stayed = [], []
+    for sc in job.get("static_configs") or []:
+        wildcards, claimed, rest = _split(sc, units, index)
         if wildcards:
             for name, host in units.items():
                 per_host.append(_unit_job(job, sc, name, host,
                                           [_wildcard(host[0], t) for t in wildcards], topology))
-        claimed = set()
         for name, host in units.items():
-            mine = [t for t in fixed if target_host(t) in (host[0], host[2])]
-            if mine:
-                claimed.update(mine)
-                per_host.append(_unit_job(job, sc, name, host, mine, topology))
-        rest = [t for t in fixed if t not in claimed]
+            if name in claimed:
+                per_host.append(_unit_job(job, sc, name, host, claimed[name], topology))
         if rest:
             config = copy.deepcopy(sc)
             config["targets"] = rest
@@ -342,17 +369,18 @@ def relation_jobs(app_bag, unit_bags):
         metadata["model"], metadata["model_uuid"], metadata["application"]))
     topology = topology_labels(metadata)
     units = hosts(unit_bags)
-    out = []
-    for index, job in enumerate(jobs):
-        _check_job(f"{SCRAPE_JOBS}: {_job_label(index, job)}", job)
+    index = host_index(units)
+    reduced, count = [], 0
+    for i, job in enumerate(jobs):
+        _check_job(f"{SCRAPE_JOBS}: {_job_label(i, job)}", job)
         job = reduce_job(job)
         job["job_name"] = prefix + ("_" + job["job_name"] if job.get("job_name") else "")
-        expanded = expand_job(job, units, topology)
-        if len(out) + len(expanded) > MAX_EXPANDED_JOBS:
+        count += expanded_count(job, units, index)
+        if count > MAX_EXPANDED_JOBS:
             raise InvalidDataError(f"{SCRAPE_JOBS}: more than {MAX_EXPANDED_JOBS} jobs "
                                    "once split per unit")
-        out.extend(expanded)
-    return out
+        reduced.append(job)
+    return [out for job in reduced for out in expand_job(job, units, topology, index)]
 
 
 def unique_names(jobs):

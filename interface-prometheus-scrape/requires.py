@@ -98,16 +98,22 @@ class PrometheusScrapeRequires(ManyRequires, Endpoint):
     @property
     def fallback_scrape_protocol(self):
         """The protocol given to ``set_fallback_scrape_protocol``, or None."""
-        return self._kv.get(self._key("fallback_scrape_protocol"))
+        return self._kv.get(self._setting_key)
 
     def set_fallback_scrape_protocol(self, protocol=None):
         """Have ``jobs()`` set ``fallback_scrape_protocol`` on every job (Prometheus 3, e.g.
         ``"PrometheusText0.0.4"``); ``None`` stops it. Kept until called again."""
         if protocol is not None and (not isinstance(protocol, str) or not protocol):
             raise ValueError(f"fallback_scrape_protocol: expected a protocol name, got {protocol!r}")
-        self._kv.set(self._key("fallback_scrape_protocol"), protocol)
+        self._kv.set(self._setting_key, protocol)
 
     # -- the interface-specific part ----------------------------------------
+
+    @property
+    def _setting_key(self):
+        """The charm's setting, kept beside the relations' state (which goes with the last
+        relation): ``interface.prometheus_scrape-settings.<endpoint>.fallback_scrape_protocol``."""
+        return f"interface.{self._interface}-settings.{self.endpoint_name}.fallback_scrape_protocol"
 
     _interface = "prometheus_scrape"
     _invalid_error = InvalidDataError
