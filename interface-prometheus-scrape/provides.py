@@ -121,8 +121,8 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         request and exposed jobs are forgotten. Calling it again writes nothing."""
         if self._retracted:
             return
-        for name in self._exposed():
-            clear_flag(self.expand_name("{endpoint_name}.exposed." + name))
+        for job_name in self._exposed():
+            clear_flag(self.expand_name("{endpoint_name}.exposed." + job_name))
         self._kv.unset(self._key("request"))
         self._kv.unset(self._key("exposed"))
         self._kv.unset(self._key("rules"))

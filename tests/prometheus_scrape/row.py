@@ -28,8 +28,10 @@ ROW = Layer(
     publish=lambda e: e.publish([{"static_configs": [{"targets": ["*:9100"]}]}]),
     publish_other=lambda e: e.publish(
         [{"job_name": "b", "static_configs": [{"targets": ["*:9101"]}]}]),
-    # what Prometheus exposes, the empty parts left out (nothing: ``{}``)
-    exposed=lambda e: {k: v for k, v in (("jobs", e.jobs()), ("alerts", e.alerts)) if v},
+    # what Prometheus exposes, the empty parts left out (nothing: ``{}``); alerts without
+    # their keys (which name the relation id)
+    exposed=lambda e: {k: v for k, v in (("jobs", e.jobs()), ("alerts", [
+        [a["identifier"], a["rules"]] for a in e.alerts_by_relation])) if v},
     writes_unit_data=True,
     app_keys=("scrape_metadata", "scrape_jobs", "alert_rules"),
     # jobs that are not a list, rules without groups of rules: unusable

@@ -13,6 +13,7 @@ from charms.reactive import clear_flag, endpoint_from_flag, endpoint_from_name, 
 
 from reactive.demo_status import report_problem
 
+# --8<-- [start:prometheus-scrape-provides]
 #: The two metrics endpoints of every unit of this charm.
 SCRAPE_JOBS = [
     {"job_name": "demo", "static_configs": [{"targets": ["*:9100"]}]},
@@ -21,7 +22,6 @@ SCRAPE_JOBS = [
 ]
 
 
-# --8<-- [start:prometheus-scrape-provides]
 @when("metrics-endpoint.joined")
 def offer_metrics_endpoint():
     """Offer the two jobs and the alert rules to Prometheus (every unit calls: the leader
