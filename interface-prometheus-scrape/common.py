@@ -33,7 +33,8 @@ import re
 from urllib.parse import urlsplit
 
 from ._errors import InvalidDataError
-from ._jsondata import plain
+from ._jsondata import Budget, plain
+from ._jsondata import loads as _loads
 from ._rules import host_health_group, labelled_groups, read_rule_files
 
 SCRAPE_METADATA = "scrape_metadata"
@@ -65,10 +66,9 @@ TOPOLOGY_PLACEHOLDER_RE = re.compile(r"%%juju_topology%%,?")
 #: Event keys Prometheus' leader removes when it has nothing to report (no cos-tool).
 EVENT_ERROR_KEYS = ("scrape_job_errors", "errors")
 
-#: Bounds on what the consumer decodes from one relation: the raw length of a value,
-#: the nesting depth of decoded JSON, and the number of jobs a relation may expand to.
-MAX_VALUE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 100
+#: Bound on the jobs one relation may expand to (counted before they are built). What one
+#: relation's data may decode to at all is ``_jsondata.Budget``'s: 64 MiB of JSON text and
+#: 1,000,000 JSON values, counted before anything is parsed; nesting at most 200 deep.
 MAX_EXPANDED_JOBS = 20_000
 
 _UUID4_RE = re.compile(
@@ -136,49 +136,18 @@ def unit_sort_key(unit_name):
 # Consumer side: decoding within bounds
 # --------------------------------------------------------------------------
 
-def _reject_constant(name):
-    raise ValueError(f"{name} is not a JSON value")
+def loads(key, raw, budget=None):
+    """Strict JSON within bounds (``_jsondata.loads``: no ``NaN``/``Infinity``, at most
+    ``MAX_DEPTH`` deep, within the relation's ``budget``); ``InvalidDataError`` names ``key``."""
+    return _loads(raw, key, budget)
 
 
-def _too_deep(value):
-    """Whether ``value`` (decoded JSON) nests more than ``MAX_DEPTH`` lists or objects."""
-    level, current = 0, [value]
-    while current:
-        level += 1
-        if level > MAX_DEPTH:
-            return True
-        nested = []
-        for item in current:
-            if isinstance(item, dict):
-                nested.extend(v for v in item.values() if isinstance(v, (dict, list)))
-            elif isinstance(item, list):
-                nested.extend(v for v in item if isinstance(v, (dict, list)))
-        current = nested
-    return False
-
-
-def loads(key, raw):
-    """Strict JSON (no ``NaN``/``Infinity``), at most ``MAX_VALUE_BYTES`` long and
-    ``MAX_DEPTH`` deep; ``InvalidDataError`` names ``key``."""
-    if len(raw) > MAX_VALUE_BYTES:
-        raise InvalidDataError(f"{key} is longer than {MAX_VALUE_BYTES} bytes")
-    try:
-        value = json.loads(raw, parse_constant=_reject_constant)
-    except RecursionError:
-        raise InvalidDataError(f"{key} is nested too deeply") from None
-    except ValueError:
-        raise InvalidDataError(f"{key} is not valid JSON") from None
-    if _too_deep(value):
-        raise InvalidDataError(f"{key} is nested more than {MAX_DEPTH} deep")
-    return value
-
-
-def decode_metadata(raw):
+def decode_metadata(raw, budget=None):
     """``scrape_metadata`` as a dict, or None when absent or ``{}``; ``InvalidDataError``
     when it lacks ``model``, ``model_uuid`` (a v4 UUID) or ``application``."""
     if not raw:
         return None
-    data = loads(SCRAPE_METADATA, raw)
+    data = loads(SCRAPE_METADATA, raw, budget)
     if not isinstance(data, dict):
         raise InvalidDataError(f"{SCRAPE_METADATA} is not a JSON object")
     if not data:
@@ -202,11 +171,11 @@ def _job_label(index, job):
     return f"job {index}"
 
 
-def decode_jobs(raw):
+def decode_jobs(raw, budget=None):
     """``scrape_jobs`` as a list of job objects (``[]`` when absent)."""
     if not raw:
         return []
-    jobs = loads(SCRAPE_JOBS, raw)
+    jobs = loads(SCRAPE_JOBS, raw, budget)
     if not isinstance(jobs, list):
         raise InvalidDataError(f"{SCRAPE_JOBS} is not a JSON list")
     for index, job in enumerate(jobs):
@@ -353,12 +322,13 @@ def expand_job(job, units, topology, index):
     return out + per_host
 
 
-def relation_jobs(app_bag, unit_bags):
+def relation_jobs(app_bag, unit_bags, budget=None):
     """The scrape jobs of one related application (its raw application databag and the
     raw databags of its joined units), before names are made unique; ``InvalidDataError``
-    names the key when the data is unusable."""
-    metadata = decode_metadata(app_bag.get(SCRAPE_METADATA))
-    jobs = decode_jobs(app_bag.get(SCRAPE_JOBS))
+    names the key when the data is unusable. ``budget``: the relation's ``Budget``."""
+    budget = budget or Budget()
+    metadata = decode_metadata(app_bag.get(SCRAPE_METADATA), budget)
+    jobs = decode_jobs(app_bag.get(SCRAPE_JOBS), budget)
     if metadata is None:
         for index, job in enumerate(jobs):
             if not isinstance(job.get("job_name"), str):
@@ -432,7 +402,7 @@ def _rule_topology(rule, where):
     return identifier(model, uuid, app)
 
 
-def relation_alerts(app_bag):
+def relation_alerts(app_bag, budget=None):
     """``(identifier, rules)`` of one related application's ``alert_rules``, or None when
     there are none (absent, ``{}``) or no identifier can be found; ``InvalidDataError``
     when they are unusable. In a rule with the topology labels, ``%%juju_topology%%`` and
@@ -440,7 +410,8 @@ def relation_alerts(app_bag):
     raw = app_bag.get(ALERT_RULES)
     if not raw:
         return None
-    rules = loads(ALERT_RULES, raw)
+    budget = budget or Budget()
+    rules = loads(ALERT_RULES, raw, budget)
     if not rules:
         return None
     name = None
@@ -461,7 +432,7 @@ def relation_alerts(app_bag):
             if i == 0 and name is None:
                 name = found
     if name is None:
-        metadata = decode_metadata(app_bag.get(SCRAPE_METADATA))
+        metadata = decode_metadata(app_bag.get(SCRAPE_METADATA), budget)
         if metadata is not None:
             name = identifier(metadata["model"], metadata["model_uuid"], metadata["application"])
         elif groups:
@@ -581,7 +552,7 @@ def decode_event(raw):
     JSON object."""
     if not raw:
         return None
-    data = loads(EVENT, raw)
+    data = loads(EVENT, raw, Budget())
     if not isinstance(data, dict):
         raise InvalidDataError(f"{EVENT} is not a JSON object")
     if not data:

@@ -4,6 +4,7 @@ scrape target, as Prometheus reads them."""
 from charmhelpers.core import hookenv
 from charms.reactive import Endpoint
 
+from ._jsondata import Budget
 from ._lifecycle import after_hooks
 from ._many_requires import ManyRequires, relation_sort_key
 from .common import (
@@ -123,9 +124,10 @@ class PrometheusScrapeRequires(ManyRequires, Endpoint):
     def _decode(self, relation):
         app_bag = relation.received_app_raw
         bags = {unit.unit_name: unit.received_raw for unit in relation.joined_units}
+        budget = Budget()  # what this relation's data may decode to, all keys together
         try:
-            jobs = relation_jobs(app_bag, bags)
-            alerts = relation_alerts(app_bag)
+            jobs = relation_jobs(app_bag, bags, budget)
+            alerts = relation_alerts(app_bag, budget)
         except RecursionError:
             raise InvalidDataError("relation data is nested too deeply") from None
         if (jobs or alerts) and hookenv.is_leader():

@@ -237,6 +237,7 @@ def test_requires_event_keeps_other_keys_and_drops_the_errors(unit):
     ({"scrape_jobs": '[{"job_name": 3}]'}, "scrape_jobs"),
     ({"scrape_jobs": "[NaN]"}, "scrape_jobs"),
     ({"scrape_jobs": "[" * 5000 + "]" * 5000}, "scrape_jobs"),
+    ({"scrape_jobs": "[" + "{}," * 1_000_000 + "{}]"}, "scrape_jobs"),  # too many values
     ({"scrape_metadata": "nope"}, "scrape_metadata"),
     ({"scrape_metadata": json.dumps({"model": "cos", "model_uuid": "not-a-uuid",
                                      "application": "bad"})}, "scrape_metadata"),
