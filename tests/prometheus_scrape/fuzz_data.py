@@ -51,7 +51,7 @@ def scrape_metadata(draw):
     if kind == "field":
         del meta[draw(st.sampled_from(["model", "model_uuid", "application"]))]
     else:
-        meta["model_uuid"] = draw(st.sampled_from(["", UUID[:8], UUID.replace("-4", "-1", 1)]))
+        meta["model_uuid"] = draw(st.sampled_from(["", UUID[:8], UUID[:14] + "1" + UUID[15:]]))
     return json.dumps(meta), Verdict(INVALID)
 
 
