@@ -8,6 +8,7 @@ from charms.reactive import Endpoint, clear_flag, is_flag_set, set_flag, toggle_
 
 from ._errors import InvalidDataError
 from ._files import contents_changed, snapshot
+from ._jsondata import encoding
 from ._lifecycle import after_hooks
 from ._state import LayerState
 from ._topology import Topology
@@ -111,6 +112,8 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
             "external": list(external_address(external_url)) if external_url is not None
             else None,
         }
+        if self._unchanged(wanted):
+            return
         self._kv.set(self._key("request"), wanted)
         self._kv.unset(self._key("retracted"))
         self._sync(self.relations)
@@ -136,6 +139,10 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         job = sanitise_job(0, {"job_name": job_name, "metrics_path": metrics_path,
                                "static_configs": static_configs or list(DEFAULT_STATIC_CONFIGS)})
         exposed = self._exposed()
+        if not self._retracted and job_name in exposed and encoding(exposed[job_name]) == encoding(
+                job) and self._rules_unchanged(self._request()):
+            set_flag(self.expand_name("{endpoint_name}.exposed." + job_name))
+            return
         exposed[job_name] = job
         self._kv.set(self._key("exposed"), exposed)
         self._kv.unset(self._key("retracted"))
@@ -218,6 +225,22 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
 
     def _jobs(self, request):
         return list(request["jobs"]) + list(self._exposed().values())
+
+    def _unchanged(self, wanted):
+        """Whether ``wanted`` is the request already published and no rule file changed (then
+        nothing needs writing: a stat per rule file, no relation data read)."""
+        stored = self._kv.get(self._key("request"))
+        if self._retracted or stored is None or encoding(stored) != encoding(wanted):
+            return False
+        return self._rules_unchanged(stored)
+
+    def _rules_unchanged(self, request):
+        """Whether the alert rules of ``request`` are those last published (non-leaders publish
+        none: unchanged)."""
+        if request is None or not hookenv.is_leader():
+            return True
+        cached = (self._kv.get(self._key("rules")) or {}).get("text")
+        return cached is not None and self._alert_rules(request, self._topology()) == cached
 
     @staticmethod
     def _check_path(path):
