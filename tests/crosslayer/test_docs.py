@@ -30,7 +30,8 @@ LAYERS = helpers.layer_dirs()
 CASES = [(layer, side) for layer in LAYERS.values() for side in SIDES]
 CASE_IDS = [f"{os.path.basename(layer)}-{side}" for layer, side in CASES]
 FLAG_FUNCTIONS = {"set_flag", "clear_flag", "toggle_flag"}
-FLAG_RE = re.compile(r"\{endpoint_name\}\.[\w.-]*\w")
+#: a public flag; ``<name>`` stands for a part the code fills in (``{endpoint_name}.exposed.<job_name>``)
+FLAG_RE = re.compile(r"\{endpoint_name\}\.[\w.<>-]*[\w>]")
 
 
 def load_refdocs():
@@ -69,6 +70,11 @@ def _flag_name(node):
     """
     if isinstance(node, ast.Call) and _called_name(node) == "expand_name" and node.args:
         node = node.args[0]
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+                and isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Name)
+                and str(node.left.value).endswith(".")):
+            # "{endpoint_name}.exposed." + job_name: a family of flags, "...exposed.<job_name>"
+            return f"{node.left.value}<{node.right.id}>"
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             name = node.value
             return name if "{endpoint_name}" in name else "endpoint.{endpoint_name}." + name
@@ -105,7 +111,7 @@ def public_members(cls):
 
 def docstring_flags(docstring):
     """Flags listed as bullets (``* ``{endpoint_name}.x``: ...``) in a class docstring."""
-    return set(re.findall(r"^\s*[*-]\s+``(\{endpoint_name\}\.[\w.-]*\w)``", docstring, re.M))
+    return set(re.findall(r"^\s*[*-]\s+``(\{endpoint_name\}\.[\w.<>-]*[\w>])``", docstring, re.M))
 
 
 def readme_flag_table(readme):

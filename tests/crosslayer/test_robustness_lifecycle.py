@@ -93,15 +93,22 @@ def test_unit_that_was_never_leader_publishes_when_elected(make_unit, layer):
 
 
 @by_layer
-def test_requires_side_never_writes_app_data_leader_or_not(make_unit, layer):
+def test_requires_side_writes_app_data_only_as_upstream_and_only_as_leader(make_unit, layer):
+    """A requires side writes no application data, but for the keys upstream's requirer
+    writes back (``requires_app_keys``), and those only on the leader."""
     unit = make_unit(leader=False)
     unit.start()
     rid = relate_requires(unit, layer)
+    assert app_writes(unit.history) == []
     unit.set_leader(True)
     unit.set_remote_app_data(rid, layer.other_app_data, replace=True)
+    assert set(unit.local_app_data(rid)) <= set(layer.requires_app_keys)
+    done = len(unit.history)
     unit.set_leader(False)
     unit.remove_relation(rid)
-    assert app_writes(unit.history) == []
+    assert app_writes(unit.history[done:]) == []
+    if not layer.requires_app_keys:
+        assert app_writes(unit.history) == []
 
 
 # --------------------------------------------------------------------------

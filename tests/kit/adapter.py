@@ -39,6 +39,10 @@ class Adapter:
         (``{unit: bag}``; None: one unit, nothing in its databag)."""
         return "remote", None
 
+    def remote_app_data(self, case):
+        """The remote application databag of a provider case's relation (None: empty)."""
+        return None
+
     def observe(self, endpoint, case):
         """``{name: value}``: what the provider reads back in the same hook, after the call
         (for ``check_provider``)."""

@@ -158,7 +158,7 @@ def run_provider(adapter, top, case, make_unit, charm_named):
     remote_app, remote_units = adapter.remote(case)
     rid = unit.relate(adapter.provides_endpoint, remote_app,
                       units=sorted(remote_units) if remote_units is not None else 1,
-                      unit_data=remote_units)
+                      unit_data=remote_units, app_data=adapter.remote_app_data(case))
     outcome, seen = {}, {}
 
     def act(call_case, observe):

@@ -53,6 +53,9 @@ class Layer:
     #: databags that hold ``password`` in a URL (the leak test's data)
     unusable_unit_data: Optional[Dict[int, Dict[str, str]]] = None
     secret_unit_data: Optional[Callable] = None
+    #: application keys the requires side's leader writes back, as upstream's requirer does
+    #: (prometheus_scrape: ``event``); none by default
+    requires_app_keys: tuple = ()
     #: the public provides flags set while a remote unit is related, nothing published yet
     provides_joined_flags: tuple = ("joined",)
 

@@ -1,0 +1,1 @@
+"""Tests of the prometheus_scrape layer (interface-prometheus-scrape/): everything about it in one package."""
