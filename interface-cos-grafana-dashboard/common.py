@@ -140,13 +140,13 @@ def loads_bounded(text, what):
 
 def alt_uid(charm_name, key):
     """The template's ``dashboard_alt_uid``: 16 hex digits from the charm name and KEY."""
-    return hashlib.shake_256(f"{charm_name}-{key}".encode("utf-8")).hexdigest(8)
+    return hashlib.shake_256(f"{charm_name}-{key}".encode()).hexdigest(8)
 
 
 def path_uid(charm_name, rel_path):
     """A file dashboard's uid: 40 hex digits from the charm name and its path (relative to
     the charm directory)."""
-    return hashlib.shake_256(f"{charm_name}-{rel_path}".encode("utf-8")).hexdigest(20)
+    return hashlib.shake_256(f"{charm_name}-{rel_path}".encode()).hexdigest(20)
 
 
 def is_path_uid(uid):
@@ -250,9 +250,10 @@ def templates_uuid(templates):
     return hashlib.shake_128(text.encode("utf-8")).digest(8).hex()
 
 
-def encode_dashboards(templates):
-    """The raw ``dashboards`` value for ``templates`` (None when there are none)."""
-    if not templates:
+def encode_dashboards(templates, empty=False):
+    """The raw ``dashboards`` value for ``templates``; None when there are none, unless
+    ``empty`` (the value that replaces templates published earlier)."""
+    if not templates and not empty:
         return None
     return json.dumps({"templates": templates, "uuid": templates_uuid(templates)})
 
@@ -476,7 +477,7 @@ def _round_trip_fails(expr):
         if i >= len(ranges):
             return True
         restored = restored.replace("[{}]".format(match.group("value")),
-                                    "[{}]".format(ranges[i]), 1)
+                                    f"[{ranges[i]}]", 1)
     return sum(1 for _ in _OFFSET.finditer(restored)) > len(offsets)
 
 

@@ -15,4 +15,5 @@ LAYERS = (
     "parca_store",
     "cos_agent",
     "profiling",
+    "grafana_dashboard",
 )
