@@ -5,7 +5,7 @@ builds this charm with charm-build and runs these handlers against the
 simulated Juju, so the examples cannot rot.
 """
 
-# --8<-- [start:grafana-dashboard-imports]
+# --8<-- [start:cos-grafana-dashboard-imports]
 import os
 
 from charmhelpers.core import hookenv
@@ -13,10 +13,10 @@ from charms.reactive import clear_flag, endpoint_from_name, when, when_not
 
 from reactive.demo_status import report_problem
 
-# --8<-- [end:grafana-dashboard-imports]
+# --8<-- [end:cos-grafana-dashboard-imports]
 
 
-# --8<-- [start:grafana-dashboard-provides]
+# --8<-- [start:cos-grafana-dashboard-provides]
 @when("grafana-dashboard.joined")
 def publish_dashboards():
     """Send the charm's dashboards (src/grafana_dashboards/) to Grafana. Every unit calls it;
@@ -36,11 +36,12 @@ def report_rejected_dashboards():
 
 @when_not("grafana-dashboard.rejected")
 def forget_rejected_dashboards():
+    """Grafana rendered everything (or is gone): no problem to report."""
     report_problem("grafana-dashboard")
-# --8<-- [end:grafana-dashboard-provides]
+# --8<-- [end:cos-grafana-dashboard-provides]
 
 
-# --8<-- [start:grafana-dashboard-requires]
+# --8<-- [start:cos-grafana-dashboard-requires]
 def provisioned_dashboards_dir():
     """Where this demo provisions dashboards (a real Grafana charm: its provisioning folder)."""
     return os.path.join(hookenv.charm_dir(), "provisioned-dashboards")
@@ -64,4 +65,4 @@ def provision_dashboards():
             f.write(content)
     hookenv.log(f"dashboards: {len(wanted)} dashboards provisioned")
     clear_flag("dashboards.changed")
-# --8<-- [end:grafana-dashboard-requires]
+# --8<-- [end:cos-grafana-dashboard-requires]
