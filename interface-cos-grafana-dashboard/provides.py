@@ -49,9 +49,9 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
     withdraws everything. The leader writes ``dashboards`` into every relation's application
     databag, only when the templates differ from what is there; every unit keeps them, so a
     new leader writes them without the charm calling again. The files are read again in
-    relation-created, leader-elected, upgrade-charm and config-changed, and whenever
-    ``publish()`` is called: a file is read only when its size or modification time changed
-    (then compressed only when its content changed), so a handler may render a file and
+    relation-created, leader-elected, upgrade-charm (every file) and config-changed, and
+    whenever ``publish()`` is called: a file is read only when its size or modification time
+    changed (then compressed only when its content changed), so a handler may render a file and
     publish in the same hook, and a hook in which nothing changed reads and writes nothing.
 
     Grafana answers in its application databag with ``event``: ``validation`` is what it
@@ -165,14 +165,15 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
 
     def _resync(self, hook):
         if not self._kv.get(self._retracted_key):
-            self._reread()
+            self._reread(force=hook == "upgrade-charm")
         super()._resync(hook)
 
-    def _reread(self):
-        """Read the files again (those that changed) and publish what changed."""
+    def _reread(self, force=False):
+        """Read the files again (those that changed; every one with ``force``: a new charm
+        revision) and publish what changed."""
         request = self._kv.get(self._key("request"))
         if request is not None:
-            self._update(request)
+            self._update(request, force=force)
 
     def _update(self, request, force=False):
         """Keep ``request``, read the files that changed, and publish the templates (nothing
@@ -202,7 +203,7 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
             for name in names:
                 rel_path = os.path.normpath(os.path.join(request["path"], name))
                 entry = self._file_entry(os.path.join(root, name), rel_path, charm_name,
-                                         None if force else cache.get(rel_path))
+                                         cache.get(rel_path), force)
                 if entry is not None:
                     fresh[rel_path] = entry
         changed = fresh != cache
@@ -210,14 +211,16 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
             self._kv.set(self._key("files"), fresh)
         return fresh, changed
 
-    def _file_entry(self, path, rel_path, charm_name, old):
+    def _file_entry(self, path, rel_path, charm_name, old, force=False):
         """One file's cache entry: ``{"size", "mtime", "racy", "digest", "content"}``
-        (``content`` encoded, None when the file is skipped); None when it is gone."""
+        (``content`` encoded, None when the file is skipped); None when it is gone. With
+        ``force`` the file is read whatever its stat says (and compressed only when its
+        content changed)."""
         try:
             stat = os.stat(path)
         except OSError:
             return None
-        if (old and not old["racy"] and old["size"] == stat.st_size
+        if (old and not force and not old["racy"] and old["size"] == stat.st_size
                 and old["mtime"] == stat.st_mtime_ns and old["charm"] == charm_name):
             return old
         read_at = time.time_ns()

@@ -160,6 +160,17 @@ def test_one_changed_file_is_read_and_compressed_once(started, counted):
     assert contents(unit, rid)["file:a"]["title"] == "Changed"
 
 
+def test_upgrade_charm_reads_a_file_changed_with_the_same_size_and_mtime(started):
+    unit = started({f"{DIR}/a.json": json.dumps({"title": "A"})})
+    rid = relate(unit)
+    act(unit, lambda ep: ep.publish())
+    write_files(unit.charm_dir, {f"{DIR}/a.json": json.dumps({"title": "B"})})
+    unit.run_hook("config-changed")
+    assert contents(unit, rid)["file:a"]["title"] == "A"  # size and mtime alone: unchanged
+    unit.run_hook("upgrade-charm")
+    assert contents(unit, rid)["file:a"]["title"] == "B"
+
+
 def test_a_file_touched_but_not_changed_is_not_compressed_again(started, counted):
     unit = started({f"{DIR}/a.json": OVERVIEW})
     rid = relate(unit)
@@ -205,10 +216,10 @@ def test_files_are_read_again_in_upgrade_charm_config_changed_and_relation_creat
     rid = relate(unit)
     act(unit, lambda ep: ep.publish())
     for hook, title in (("upgrade-charm", "U"), ("config-changed", "C")):
-        write_files(unit.charm_dir, {f"{DIR}/a.json": json.dumps({"title": title})})
+        write_files(unit.charm_dir, {f"{DIR}/a.json": json.dumps({"title": title})}, mtime=None)
         unit.run_hook(hook)
         assert contents(unit, rid)["file:a"]["title"] == title
-    write_files(unit.charm_dir, {f"{DIR}/a.json": json.dumps({"title": "R"})})
+    write_files(unit.charm_dir, {f"{DIR}/a.json": json.dumps({"title": "R"})}, mtime=None)
     other = unit.relate(EP, "grafana-two", units=1)
     assert contents(unit, other)["file:a"]["title"] == "R" == contents(unit, rid)["file:a"]["title"]
 
