@@ -16,8 +16,14 @@ def _dashboards(title, uid, link="https://grafana.example.com/d/x"):
 
 
 def _publish(endpoint, title, uid):
-    endpoint.remove_non_builtin_dashboards()
+    """The charm adds one dashboard (the same one again: nothing changes)."""
     endpoint.add_dashboard(json.dumps({"title": title, "uid": uid}))
+
+
+def _publish_other(endpoint):
+    """The charm replaces its dashboards by another one."""
+    endpoint.remove_non_builtin_dashboards()
+    _publish(endpoint, "Demo B", "demo-b")
 
 
 ROW = Layer(
@@ -26,8 +32,10 @@ ROW = Layer(
     app_data=_dashboards("Workload", "workload-a"),
     other_app_data=_dashboards("Workload B", "workload-b"),
     publish=lambda e: _publish(e, "Demo", "demo-a"),
-    publish_other=lambda e: _publish(e, "Demo B", "demo-b"),
-    exposed=lambda e: [dict(d, content=json.loads(d["content"])) for d in e.dashboards],
+    publish_other=_publish_other,
+    # what Grafana exposes, without the relation id (a relation made again has another)
+    exposed=lambda e: [dict({k: v for k, v in d.items() if k != "relation_id"},
+                            content=json.loads(d["content"])) for d in e.dashboards],
     app_keys=("dashboards",),
     # a dashboard that holds no URL of its own: a link with credentials, passed through
     secret_data=lambda password: _dashboards(
