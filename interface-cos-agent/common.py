@@ -16,18 +16,32 @@ Everything here is a pure function of its arguments (and, for the
 principal, of the files it reads), so it can be tested without Juju.
 """
 
-import base64
 import copy
 import hashlib
 import json
-import lzma
 import os
-import re
 from pathlib import PurePosixPath
 
-import yaml
-
-from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+from ._dashboards import MAX_DASHBOARD_BYTES, compress, encode  # noqa: F401 (re-exported)
+from ._dashboards import decode as _decode_dashboard
+from ._errors import InvalidDataError
+from ._files import contents_changed, snapshot  # noqa: F401 (re-exported)
+from ._jsondata import MAX_DEPTH, Budget, LimitExceeded, loads, plain  # noqa: F401
+from ._rules import (  # noqa: F401 (re-exported: the layer's rule-file vocabulary)
+    HOST_HEALTH_GROUP,
+    LOGQL_TOPOLOGY_MATCHER,
+    RULE_SUFFIXES,
+    RULE_TYPES,
+    TOPOLOGY_PLACEHOLDER,
+    first_line,
+    group_name,
+    host_health_group,
+    labelled_group,
+    labelled_groups,
+    read_rule_files,
+    rule_files,
+)
+from ._topology import Topology, identifier  # noqa: F401 (re-exported)
 
 CONFIG = "config"
 RECEIVERS = "receivers"
@@ -35,13 +49,6 @@ RECEIVERS = "receivers"
 DEFAULT_METRICS_RULES_DIR = "./src/prometheus_alert_rules"
 DEFAULT_LOGS_RULES_DIR = "./src/loki_alert_rules"
 DEFAULT_DASHBOARD_DIRS = ("./src/grafana_dashboards",)
-#: Files in a rules directory with one of these suffixes are read; the others are not.
-RULE_SUFFIXES = (".rule", ".rules", ".yml", ".yaml")
-#: What a file must have, next to ``expr``, to be one rule rather than a rules file.
-RULE_TYPES = ("alert", "record")
-TOPOLOGY_PLACEHOLDER = "%%juju_topology%%"
-#: What replaces ``%%juju_topology%%`` in a LogQL expression (PromQL: nothing).
-LOGQL_TOPOLOGY_MATCHER = 'job=~".+"'
 
 #: The tracing protocols the collector serves: ``name: (transport type, port)``.
 SERVED_PROTOCOLS = {
@@ -51,120 +58,9 @@ SERVED_PROTOCOLS = {
     "jaeger_thrift_http": ("http", 14268),
 }
 
-#: The generic group every principal's metrics rules end with (its name becomes
-#: ``{identifier}_HostHealth_rules``; topology labels are added like any rule's).
-#: The text is cosl's (1.11.3), as the contract vectors record it.
-HOST_HEALTH_GROUP = {
-    "name": "HostHealth",
-    "rules": [
-        {
-            "alert": "HostDown",
-            "expr": "up < 1",
-            "for": "5m",
-            "labels": {"severity": "critical"},
-            "annotations": {
-                "summary": "Host '{{ $labels.instance }}' is down.",
-                "description": "Juju application '{{ $labels.juju_application }}' in model "
-                               "'{{ $labels.juju_model }}' is down. Prometheus has been unable "
-                               "to scrape it during at least the past five minutes.",
-            },
-        },
-        {
-            "alert": "HostMetricsMissing",
-            "expr": "absent(up)",
-            "for": "5m",
-            "labels": {"severity": "warning"},
-            "annotations": {
-                "summary": "Unit '{{ $labels.juju_unit }}' of application "
-                           "'{{ $labels.juju_application }}' is down or failing to remote write.",
-                "description": "`Up` missing for unit '{{ $labels.juju_unit }}' of application "
-                               "{{ $labels.juju_application }} in model {{ $labels.juju_model }}. "
-                               "Please ensure the unit or the collector scraping it is up and is "
-                               "able to successfully reach the metrics backend.",
-            },
-        },
-    ],
-}
-
-#: How deeply the collector lets remote JSON nest (a ``config``, a dashboard): deeper data
-#: is refused rather than risk a RecursionError while it is copied or stored.
-MAX_DEPTH = 200
-#: The largest dashboard the collector decompresses (bytes of JSON): a bigger one is skipped.
-MAX_DASHBOARD_BYTES = 32 * 1024 * 1024
-
-_ALREADY_NAMED_RE = re.compile(r"^.*?_[\da-f]{8}_.*?rules$")
-_GROUP_NAME_CHAR_RE = re.compile(r"[^a-zA-Z0-9_:]")
-
-
-class Topology:
-    """The Juju topology of the principal: what names its jobs, rule groups and labels.
-
-    ``application`` names jobs and rule groups and is ``juju_application``;
-    ``charm_name`` (metadata ``name``) is ``juju_charm``, the dashboards'
-    ``uid`` seed and their ``charm:`` tag.
-    """
-
-    def __init__(self, model, model_uuid, application, charm_name):
-        self.model = model
-        self.model_uuid = model_uuid
-        self.application = application
-        self.charm_name = charm_name
-
-    @property
-    def identifier(self):
-        """``{model}_{first 8 characters of the model UUID}_{application}``."""
-        return identifier(self.model, self.model_uuid, self.application)
-
-    @property
-    def labels(self):
-        """The labels every alert rule gets (unless it has them already), in this order."""
-        return {
-            "juju_model": self.model,
-            "juju_model_uuid": self.model_uuid,
-            "juju_application": self.application,
-            "juju_charm": self.charm_name,
-        }
-
-
-def identifier(model, model_uuid, application):
-    """The topology identifier: ``{model}_{model_uuid[:8]}_{application}``."""
-    return f"{model}_{model_uuid[:8]}_{application}"
-
-
 # --------------------------------------------------------------------------
-# Plain JSON values
+# Principal side: checking the charm's arguments
 # --------------------------------------------------------------------------
-
-def plain(value, where):
-    """A deep copy of ``value`` made of JSON types only (string keys, finite numbers).
-
-    Raises ``ValueError`` naming ``where`` when something in it has no JSON
-    form (a date, a set, a non-string key, NaN) or it is nested too deeply.
-    """
-    try:
-        return _plain(value, where)
-    except RecursionError:
-        raise ValueError(f"{where}: nested too deeply") from None
-
-
-def _plain(value, where):
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{where}: {value!r} is not a JSON number")
-        return value
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ValueError(f"{where}: key {key!r} is not a string")
-            out[key] = _plain(item, where)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [_plain(item, where) for item in value]
-    raise ValueError(f"{where}: a {type(value).__name__} has no JSON form")
-
 
 def _path(value, where):
     """``value`` (a string or ``os.PathLike``) as a string; ``ValueError`` otherwise."""
@@ -358,136 +254,10 @@ def scrape_jobs(request, application):
 # Principal side: alert rules
 # --------------------------------------------------------------------------
 
-def group_name(prefix, name):
-    """A rule group's published name: ``{prefix}_{name}_rules`` (``_rules`` not repeated;
-    a name that already carries a topology hash is kept), then every character outside
-    ``[a-zA-Z0-9_:]`` as ``_``."""
-    if not _ALREADY_NAMED_RE.match(name):
-        name = "_".join(part for part in (prefix, name) if part)
-        if not name.endswith("_rules"):
-            name += "_rules"
-    return _GROUP_NAME_CHAR_RE.sub("_", name)
-
-
-def _annotate_group(group, prefix, topology, query_type, where):
-    """``group`` (checked and copied) renamed, with topology labels and the placeholder
-    replaced in every ``expr``."""
-    if not isinstance(group, dict):
-        raise ValueError(f"{where}: a group is not a mapping")
-    name, rules = group.get("name"), group.get("rules")
-    if not isinstance(name, str):
-        raise ValueError(f"{where}: a group has no name (a string)")
-    if not isinstance(rules, list):
-        raise ValueError(f"{where}: group {name!r} has no list of rules")
-    out = dict(group)
-    out["name"] = group_name(prefix, name)
-    out["rules"] = [_annotate_rule(rule, topology, query_type, f"{where}, group {name!r}")
-                    for rule in rules]
-    return out
-
-
-def _annotate_rule(rule, topology, query_type, where):
-    if not isinstance(rule, dict):
-        raise ValueError(f"{where}: a rule is not a mapping")
-    expr = rule.get("expr")
-    if not isinstance(expr, str):
-        raise ValueError(f"{where}: a rule has no expr (a string)")
-    labels = rule.get("labels", {})
-    if not isinstance(labels, dict):
-        raise ValueError(f"{where}: a rule's labels are not a mapping")
-    out = dict(rule)
-    out["labels"] = dict(labels)
-    for label, value in topology.labels.items():
-        out["labels"].setdefault(label, value)
-    if query_type == "logql":
-        out["expr"] = expr.replace(TOPOLOGY_PLACEHOLDER, LOGQL_TOPOLOGY_MATCHER)
-    else:
-        out["expr"] = re.sub(re.escape(TOPOLOGY_PLACEHOLDER) + ",?", "", expr)
-    return out
-
-
-def _rule_files(root, recursive):
-    """The rules files under ``root`` (top level unless ``recursive``), sorted by path parts."""
-    if recursive:
-        found = [os.path.join(dirpath, name)
-                 for dirpath, _, filenames in os.walk(root) for name in filenames]
-    else:
-        found = [os.path.join(root, name) for name in os.listdir(root)]
-    found = [p for p in found
-             if _suffix(os.path.basename(p)) in RULE_SUFFIXES and os.path.isfile(p)]
-    return sorted(found, key=lambda p: os.path.relpath(p, root).split(os.sep))
-
-
-def _suffix(name):
-    """A file name's last suffix as pathlib sees it (``.rules`` alone has none)."""
-    i = name.rfind(".")
-    return name[i:] if 0 < i < len(name) - 1 else ""
-
-
-def _stem(name):
-    """A file name without its last suffix, as pathlib sees it (``a.b.rules``: ``a.b``)."""
-    i = name.rfind(".")
-    return name[:i] if 0 < i < len(name) - 1 else name
-
-
-def read_rules_file(path, root, topology, query_type, log):
-    """The rule groups of one file, renamed and labelled; ``[]`` (and a ``log`` line) when it
-    does not parse as YAML, is empty or is neither a rules file nor one rule.
-
-    ``ValueError`` names the file when it has the shape of rules but unusable
-    parts (a group without a name, a rule without ``expr``, ...).
-    """
-    name = os.path.basename(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            content = yaml.safe_load(f)
-    except Exception as e:  # noqa: BLE001 (PyYAML raises more than YAMLError: dates, ...)
-        log(f"rules file {name} skipped: it does not parse as YAML ({_first_line(e)})")
-        return []
-    if not content:
-        log(f"rules file {name} skipped: it is empty")
-        return []
-    if not isinstance(content, dict):
-        log(f"rules file {name} skipped: it is neither a rules file (groups:) nor one rule")
-        return []
-    subdir = os.path.relpath(os.path.dirname(path), root)
-    prefix = "_".join(part for part in (
-        topology.identifier, "" if subdir == "." else subdir.replace(os.sep, "/")) if part)
-    content = plain(content, f"rules file {name}")
-    if "groups" in content:
-        groups = content["groups"]
-        if not isinstance(groups, list):
-            raise ValueError(f"rules file {name}: 'groups' is not a list")
-    elif "expr" in content and any(t in content for t in RULE_TYPES):
-        groups = [{"name": _stem(name), "rules": [content]}]
-    else:
-        log(f"rules file {name} skipped: it is neither a rules file (groups:) nor one rule")
-        return []
-    return [_annotate_group(g, prefix, topology, query_type, f"rules file {name}")
-            for g in groups]
-
-
-def _first_line(error):
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
 def read_rules(rules_dir, recursive, topology, query_type, log):
-    """Every group from the rules files at ``rules_dir`` (a directory, or one file); a path
-    that does not exist has none."""
-    if os.path.isdir(rules_dir):
-        groups = []
-        for path in _rule_files(rules_dir, recursive):
-            groups.extend(read_rules_file(path, rules_dir, topology, query_type, log))
-        return groups
-    if os.path.isfile(rules_dir):
-        return read_rules_file(rules_dir, os.path.dirname(rules_dir), topology, query_type, log)
-    return []
-
-
-def host_health_group(topology):
-    """The generic ``HostHealth`` group with this principal's name and labels."""
-    return _annotate_group(copy.deepcopy(HOST_HEALTH_GROUP), topology.identifier, topology,
-                           "promql", "HostHealth")
+    """Every group from the rules files at ``rules_dir`` (a directory, or one file), as
+    published; a path that does not exist has none."""
+    return labelled_groups(read_rule_files(rules_dir, recursive, log), topology, query_type)
 
 
 def metrics_alert_rules(request, topology, base_dir, log):
@@ -531,12 +301,6 @@ def dashboard_uid(charm_name, path):
     return hashlib.shake_256(f"{charm_name}-{path}".encode()).hexdigest(20)
 
 
-def compress(text):
-    """``text`` as UTF-8, LZMA-compressed (xz format, preset 3) and base64-encoded."""
-    data = lzma.compress(text.encode("utf-8"), format=lzma.FORMAT_XZ, preset=3)
-    return base64.b64encode(data).decode("ascii")
-
-
 def _dashboard_path(directory, name, base_dir):
     """The path that seeds the ``uid``, as pathlib writes it (``src/grafana_dashboards/x.json``:
     no ``./``); a directory given as an absolute path is taken relative to the charm
@@ -567,8 +331,8 @@ def read_dashboards(request, charm_name, base_dir):
             path = os.path.join(where, name)
             if not os.path.isfile(path):
                 continue
-            out.append(compress(json.dumps(encode_dashboard(
-                path, _dashboard_path(directory, name, base_dir), charm_name))))
+            out.append(encode(encode_dashboard(
+                path, _dashboard_path(directory, name, base_dir), charm_name)))
     return out
 
 
@@ -579,7 +343,7 @@ def encode_dashboard(path, rel_path, charm_name):
         with open(path, encoding="utf-8") as f:
             dashboard = json.load(f)
     except (ValueError, RecursionError) as e:
-        raise ValueError(f"dashboard {rel_path}: not JSON ({_first_line(e)})") from None
+        raise ValueError(f"dashboard {rel_path}: not JSON ({first_line(e)})") from None
     if not isinstance(dashboard, dict):
         raise ValueError(f"dashboard {rel_path}: not a JSON object")
     tags = dashboard.get("tags", [])
@@ -592,31 +356,15 @@ def encode_dashboard(path, rel_path, charm_name):
     return dashboard
 
 
-def files_fingerprint(request, base_dir):
-    """What the files a request reads look like from outside: ``[path, size, mtime_ns]``
-    of every entry of its rules and dashboard directories (a stat each, nothing read), so
-    a hook can tell cheaply that none of them changed."""
+def files_fingerprint(request, base_dir, previous=None):
+    """What the files a request reads hold, cheaply: ``_files.snapshot`` of its rules and
+    dashboard directories (a stat per file; a file's content is read only when its size
+    or modification time differs from ``previous``). ``contents_changed`` compares two."""
     recurse = request["recurse_rules_dirs"]
     roots = [(_resolve(base_dir, request["metrics_rules_dir"]), recurse),
              (_resolve(base_dir, request["logs_rules_dir"]), recurse)]
     roots += [(_resolve(base_dir, d), False) for d in request["dashboard_dirs"]]
-    out = []
-    for root, walk in roots:
-        if os.path.isfile(root):
-            paths = [root]
-        elif not os.path.isdir(root):
-            paths = []
-        elif walk:
-            paths = [os.path.join(d, n) for d, _, names in os.walk(root) for n in names]
-        else:
-            paths = [os.path.join(root, n) for n in os.listdir(root)]
-        for path in sorted(paths):
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            out.append([path, stat.st_size, stat.st_mtime_ns])
-    return out
+    return snapshot(roots, previous)
 
 
 # --------------------------------------------------------------------------
@@ -651,79 +399,15 @@ def encode_config(config):
     return text
 
 
-def decompress(encoded):
-    """A dashboard string back to its JSON text: base64, then LZMA (any container);
-    ``ValueError`` when it does not decode or is larger than ``MAX_DASHBOARD_BYTES``."""
-    try:
-        data = base64.b64decode(encoded.encode("utf-8"))
-        decompressor = lzma.LZMADecompressor()
-        text = decompressor.decompress(data, max_length=MAX_DASHBOARD_BYTES + 1)
-    except (ValueError, lzma.LZMAError, UnicodeEncodeError, TypeError) as e:
-        raise ValueError(f"not base64-encoded LZMA ({_first_line(e)})") from None
-    if len(text) > MAX_DASHBOARD_BYTES:
-        raise ValueError(f"larger than {MAX_DASHBOARD_BYTES} bytes decompressed")
-    if not decompressor.eof:
-        raise ValueError("the compressed data ends before its end-of-stream marker")
-    try:
-        return text.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 once decompressed") from None
-
-
-def decode_dashboard(encoded):
-    """A dashboard string as its JSON object; ``ValueError`` says why it is unusable."""
-    if not isinstance(encoded, str):
-        raise ValueError("not a string")
-    text = decompress(encoded)
-    try:
-        content = json.loads(text)
-    except (ValueError, RecursionError):
-        raise ValueError("not JSON once decompressed") from None
-    if _too_deep(content):
-        raise ValueError(f"nested more than {MAX_DEPTH} deep")
-    if not isinstance(content, dict):
-        raise ValueError("not a JSON object once decompressed")
-    return content
+def decode_dashboard(encoded, budget=None):
+    """A dashboard string as its JSON object (``_dashboards.decode``): ``ValueError`` says
+    why it is unusable, ``LimitExceeded`` when ``budget`` (the relation's) is spent."""
+    return _decode_dashboard(encoded, budget)
 
 
 # --------------------------------------------------------------------------
 # Principal side: reading the collector's receivers
 # --------------------------------------------------------------------------
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _loads(key, raw):
-    """Strict JSON (no NaN or Infinity), nested at most ``MAX_DEPTH`` deep;
-    ``InvalidDataError`` names ``key``."""
-    try:
-        value = json.loads(raw, parse_constant=_reject_constant)
-    except RecursionError:
-        raise InvalidDataError(f"{key} is nested too deeply") from None
-    except ValueError:
-        raise InvalidDataError(f"{key} is not valid JSON") from None
-    if _too_deep(value):
-        raise InvalidDataError(f"{key} is nested more than {MAX_DEPTH} deep")
-    return value
-
-
-def _too_deep(value):
-    """Whether ``value`` (decoded JSON) nests more than ``MAX_DEPTH`` lists or objects deep."""
-    level, current = 0, [value]
-    while current:
-        level += 1
-        if level > MAX_DEPTH:
-            return True
-        nested = []
-        for item in current:
-            if isinstance(item, dict):
-                nested.extend(v for v in item.values() if isinstance(v, (dict, list)))
-            elif isinstance(item, list):
-                nested.extend(v for v in item if isinstance(v, (dict, list)))
-        current = nested
-    return False
-
 
 def decode_receivers(raw):
     """The collector's ``receivers``: a list of ``{"protocol": {"name", "type"}, "url"}``
@@ -781,7 +465,7 @@ def _list_of(value, kind):
     return isinstance(value, list) and all(isinstance(v, kind) for v in value)
 
 
-def decode_config(raw):
+def decode_config(raw, budget=None):
     """A principal's ``config`` as a dict, or None when there is none yet.
 
     Raises ``InvalidDataError`` saying why when it is rejected as a whole: not
@@ -793,7 +477,7 @@ def decode_config(raw):
     """
     if not raw:
         return None
-    config = _loads(CONFIG, raw)
+    config = loads(raw, CONFIG, budget)
     if not isinstance(config, dict):
         raise InvalidDataError(f"{CONFIG} is not a JSON object")
     for field, what, check in REQUIRED_FIELDS:
@@ -852,11 +536,14 @@ def _job_with_topology(job, topology_labels, notes, where):
     return job
 
 
-def principal_data(config, application, unit, model, model_uuid):
+def principal_data(config, application, unit, model, model_uuid, budget=None):
     """What the collector takes from one principal's decoded ``config``: a JSON-able dict
     with ``application``, ``unit``, ``metrics_jobs``, ``log_slots``, ``metrics_alert_rules``,
     ``log_alert_rules``, ``dashboards`` (decoded objects), ``tracing_protocols`` (the ones
-    served, in the principal's order) and ``notes``: one sentence per item skipped."""
+    served, in the principal's order) and ``notes``: one sentence per item skipped.
+
+    Dashboards are decoded within ``budget`` (the relation's ``Budget``, which the raw
+    ``config`` has spent from already): ``LimitExceeded`` when it is spent."""
     notes = []
     topology_labels = {
         "juju_model": model,
@@ -879,7 +566,9 @@ def principal_data(config, application, unit, model, model_uuid):
     dashboards = []
     for index, encoded in enumerate(config["dashboards"]):
         try:
-            dashboards.append(decode_dashboard(encoded))
+            dashboards.append(decode_dashboard(encoded, budget))
+        except LimitExceeded:
+            raise
         except ValueError as e:
             notes.append(f"dashboards[{index}]: {e}; skipped")
     protocols = []

@@ -17,6 +17,7 @@ from .common import (
     MetricsEndpoint,
     Topology,
     check_request,
+    contents_changed,
     decode_receivers,
     encode_config,
     files_fingerprint,
@@ -224,16 +225,17 @@ class CosAgentProvides(LayerState, Endpoint):
         """After ``REREAD_HOOKS``: read the files again; write what changed. A file that became
         unusable keeps the previous data (logged at ERROR: the charm's own files).
 
-        In config-changed, the files are read only when one of them looks changed (its
-        size or modification time: a stat each); upgrade-charm always reads them.
+        In config-changed, the files are read only when one of them changed (its size or
+        modification time, then its content); upgrade-charm always reads them.
         """
         request = self.published
         if request is None:
             return
-        fingerprint = files_fingerprint(request, hookenv.charm_dir())
-        if hook != "upgrade-charm" and fingerprint == self._kv.get(self._key("files")):
-            return
+        previous = self._kv.get(self._key("files"))
+        fingerprint = files_fingerprint(request, hookenv.charm_dir(), previous)
         self._kv.set(self._key("files"), fingerprint)
+        if hook != "upgrade-charm" and not contents_changed(previous, fingerprint):
+            return
         try:
             config = self._build(request)
         except ValueError as e:

@@ -10,6 +10,7 @@ from ._many_requires import ManyRequires
 from .common import (
     CONFIG,
     RECEIVERS,
+    Budget,
     InvalidDataError,
     combine,
     decode_config,
@@ -152,13 +153,14 @@ class CosAgentRequires(ManyRequires, Endpoint):
             raise InvalidDataError(f"{len(units)} principal units ({names}) on one relation; a "
                                    "container-scoped relation has one")
         unit = units[0]
-        config = decode_config(unit.received_raw.get(CONFIG))
+        budget = Budget()
+        config = decode_config(unit.received_raw.get(CONFIG), budget)
         if config is None:
             return None
         application = unit.unit_name.split("/")[0]
         try:
             data = principal_data(config, application, unit.unit_name, hookenv.model_name(),
-                                  hookenv.model_uuid())
+                                  hookenv.model_uuid(), budget)
         except RecursionError:
             raise InvalidDataError(f"{CONFIG} is nested too deeply") from None
         data["relation_id"] = relation.relation_id

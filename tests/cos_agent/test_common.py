@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import lzma
+import os
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -48,7 +49,7 @@ def test_job_names_hash_the_job_without_its_name(common):
 def test_rules_file_suffixes_and_stems_are_pathlib_s(common, tmp_path, topology):
     for name in (".rules", "..rules", "a.b.rules", "x.rules.bak", "y.yaml"):
         (tmp_path / name).write_text("alert: A\nexpr: up\n")
-    found = [Path(p).name for p in common._rule_files(str(tmp_path), False)]
+    found = [Path(p).name for p in common.rule_files(str(tmp_path), False)]
     assert sorted(found) == sorted(n for n in ("..rules", "a.b.rules", "y.yaml")
                                    if Path(n).suffix in (".rules", ".yaml"))
     groups = common.read_rules(str(tmp_path), False, topology, "promql", print)
@@ -60,8 +61,8 @@ def test_rules_file_suffixes_and_stems_are_pathlib_s(common, tmp_path, topology)
 def test_topology_labels_are_added_unless_present_and_placeholders_replaced(common, topology):
     group = {"name": "g", "rules": [{"alert": "A", "expr": "a{%%juju_topology%%,x=\"1\"}",
                                      "labels": {"juju_charm": "mine"}}]}
-    promql = common._annotate_group(group, "p", topology, "promql", "w")["rules"][0]
-    logql = common._annotate_group(group, "p", topology, "logql", "w")["rules"][0]
+    promql = common.labelled_group(group, "p", topology.labels, "promql", "w")["rules"][0]
+    logql = common.labelled_group(group, "p", topology.labels, "logql", "w")["rules"][0]
     assert promql["expr"] == 'a{x="1"}'
     assert logql["expr"] == 'a{job=~".+",x="1"}'
     assert promql["labels"] == {"juju_charm": "mine", "juju_model": "my-model",
@@ -94,11 +95,11 @@ def test_dashboards_round_trip_and_bad_ones_say_why(common):
             common.decode_dashboard(bad)
 
 
-def test_oversized_dashboard_is_refused_before_it_is_all_in_memory(common, monkeypatch):
-    monkeypatch.setattr(common, "MAX_DASHBOARD_BYTES", 1000)
+def test_oversized_dashboard_is_refused_before_it_is_all_in_memory(import_layer):
+    dashboards = import_layer("cos_agent", "_dashboards")
     big = base64.b64encode(lzma.compress(b'{"a": "' + b"x" * 5000 + b'"}')).decode()
     with pytest.raises(ValueError, match="larger than 1000"):
-        common.decode_dashboard(big)
+        dashboards.decompress(big, max_bytes=1000)
 
 
 @pytest.mark.parametrize("value,ok", [
@@ -141,3 +142,66 @@ def test_untitled_dashboards_are_numbered_across_principals(common):
                           data("a", "r:3", [{"uid": 3}])], "ep", "m", UUID)
     assert [(d["relation_id"], d["charm"], d["title"]) for d in out["dashboards"]] == [
         ("r:1", "ep-a", "no_title_1"), ("r:1", "ep-a", "T"), ("r:2", "ep-b", "no_title_2")]
+
+
+def test_file_snapshots_see_content_changes_not_touches(import_layer, tmp_path):
+    files = import_layer("cos_agent", "_files")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.rules").write_text("one")
+    (tmp_path / "sub" / "b.rules").write_text("two")
+    roots = [(str(tmp_path), True)]
+    first = files.snapshot(roots)
+    assert [e[0] for e in first] == [str(tmp_path / "a.rules"), str(tmp_path / "sub" / "b.rules")]
+    (tmp_path / "a.rules").write_text("one")  # rewritten, same content: not a change
+    os.utime(tmp_path / "a.rules", ns=(1, 1))
+    touched = files.snapshot(roots, first)
+    assert touched[0][2] == 1 and not files.contents_changed(first, touched)
+    (tmp_path / "a.rules").write_text("ONE")
+    os.utime(tmp_path / "a.rules", ns=(1, 1))  # same size and mtime as recorded: not read
+    assert not files.contents_changed(touched, files.snapshot(roots, touched))
+    os.utime(tmp_path / "a.rules", ns=(2, 2))
+    assert files.contents_changed(touched, files.snapshot(roots, touched))
+    assert files.contents_changed(first, files.snapshot([(str(tmp_path), False)]))
+
+
+def test_json_value_counts_bound_what_is_parsed_and_budgets_refuse_past_their_caps(import_layer):
+    jsondata = import_layer("cos_agent", "_jsondata")
+    for text in ('{"a": [1, 2, {"b": null}], "c": "x,y:[{"}', "[]", "7", '[[], {}, ""]'):
+        value, count = json.loads(text), 0
+        todo = [value]
+        while todo:
+            item = todo.pop()
+            count += 1
+            if isinstance(item, dict):
+                count += len(item)
+                todo.extend(item.values())
+            elif isinstance(item, list):
+                todo.extend(item)
+        assert jsondata.count_values(text, 0) >= count
+        assert jsondata.count_values(text) <= count + 3  # strings taken out: near exact
+    budget = jsondata.Budget(max_bytes=100, max_values=5)
+    assert jsondata.loads("[1, 2]", "k", budget) == [1, 2]
+    with pytest.raises(jsondata.LimitExceeded, match="more than 5 JSON values"):
+        jsondata.loads("[1, 2, 3]", "k", budget)
+    with pytest.raises(jsondata.LimitExceeded, match="more than 100 bytes"):
+        jsondata.loads(" " * 200 + "1", "k", jsondata.Budget(max_bytes=100))
+    for bad in ("NaN", "[Infinity]", '{"a": -Infinity}'):
+        with pytest.raises(jsondata.InvalidDataError, match="not valid JSON"):
+            jsondata.loads(bad, "k")
+
+
+def test_dashboard_codec_refuses_nan_and_spends_the_relation_budget(import_layer):
+    dashboards = import_layer("cos_agent", "_dashboards")
+    jsondata = import_layer("cos_agent", "_jsondata")
+    for bad in (b'{"a": NaN}', b'{"a": Infinity}', b'{"a": [-Infinity]}'):
+        with pytest.raises(ValueError, match="not JSON"):
+            dashboards.decode(base64.b64encode(lzma.compress(bad)).decode())
+    encoded = dashboards.encode({"title": "T", "x": "y" * 1000})
+    assert dashboards.decode(encoded) == {"title": "T", "x": "y" * 1000}
+    budget = jsondata.Budget(max_bytes=2500)
+    dashboards.decode(encoded, budget)
+    dashboards.decode(encoded, budget)
+    with pytest.raises(jsondata.LimitExceeded, match="more than 2500 bytes"):
+        dashboards.decode(encoded, budget)
+    with pytest.raises(jsondata.LimitExceeded, match="JSON values"):
+        dashboards.decode(dashboards.encode({"a": [1] * 50}), jsondata.Budget(max_values=10))

@@ -168,7 +168,7 @@ def test_fuzz_cos_agent_rules_files(import_layer, text, suffix, query):
             f.write(text)
         logs = []
         try:
-            groups = common.read_rules_file(path, root, topology, query, logs.append)
+            groups = common.read_rules(path, False, topology, query, logs.append)
         except ValueError as e:
             assert "f" + suffix in str(e)
             return
