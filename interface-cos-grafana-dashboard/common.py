@@ -16,17 +16,19 @@ Everything here is a pure function of its arguments (and, for the provider,
 of the files it reads), so it can be tested without Juju.
 """
 
-import base64
 import copy
 import hashlib
 import json
-import lzma
 import os
 import re
 import string
-from pathlib import PurePosixPath
 
+from ._dashboards import MAX_DASHBOARD_BYTES, compress, decompress
 from ._errors import InvalidDataError
+from ._files import list_files, stem
+from ._jsondata import MAX_RELATION_BYTES, MAX_RELATION_VALUES, Budget
+
+__all__ = ["compress", "decompress", "Budget", "InvalidDataError", "MAX_RELATION_BYTES"]
 
 DASHBOARDS = "dashboards"
 EVENT = "event"
@@ -37,11 +39,13 @@ DASHBOARD_SUFFIXES = (".json", ".json.tmpl", ".tmpl")
 FILE_PREFIX = "file:"
 PROG_PREFIX = "prog:"
 
-#: A dashboard larger than this once decompressed is refused (its template fails).
-MAX_CONTENT_BYTES = 16 * 1024 * 1024
-#: A JSON text with more values than this (a dashboard, or the ``dashboards`` value) is
-#: refused before it is parsed: parsing it would take memory in proportion.
-MAX_JSON_VALUES = 500_000
+#: A dashboard larger than this once decompressed is refused (its template fails); the
+#: shared codec's limit (``_dashboards``).
+MAX_CONTENT_BYTES = MAX_DASHBOARD_BYTES
+#: What one relation's data may decode to, all of it together: bytes of JSON text (the
+#: ``dashboards`` value and every content decompressed) and JSON values, counted before
+#: anything is parsed (``_jsondata.Budget``). Past either, the template fails.
+MAX_JSON_VALUES = MAX_RELATION_VALUES
 
 #: The variables Grafana adds so that queries can be filtered by Juju topology (upstream's
 #: exact objects, in order): each one over ``${prometheusds}``, filtered by those before it.
@@ -77,55 +81,12 @@ DATASOURCE_VARIABLES = {"loki": "${lokids}", "prometheus": "${prometheusds}"}
 _VARIABLE_CHARS = re.compile(r"[${}]")
 
 
-# --------------------------------------------------------------------------
-# Encoding of one dashboard's text (shared with cos_agent: see the README)
-# --------------------------------------------------------------------------
-
-def compress(text):
-    """A dashboard's JSON text as it travels: UTF-8, xz (preset 3), base64."""
-    data = lzma.compress(text.encode("utf-8"), format=lzma.FORMAT_XZ, preset=3)
-    return base64.b64encode(data).decode("ascii")
-
-
-def decompress(encoded):
-    """The text of a ``content`` string; ``ValueError`` saying why when it does not decode or
-    is larger than ``MAX_CONTENT_BYTES`` decompressed (never holding more than that)."""
-    if not isinstance(encoded, str):
-        raise ValueError("content is not a string")
-    try:
-        data = base64.b64decode(encoded.encode("utf-8"))
-    except (ValueError, UnicodeEncodeError):
-        raise ValueError("content is not base64") from None
-    decompressor = lzma.LZMADecompressor()
-    try:
-        text = decompressor.decompress(data, max_length=MAX_CONTENT_BYTES + 1)
-    except lzma.LZMAError as e:
-        raise ValueError(str(e)) from None
-    if len(text) > MAX_CONTENT_BYTES:
-        raise ValueError(f"content is larger than {MAX_CONTENT_BYTES} bytes decompressed")
-    if not decompressor.eof:
-        raise ValueError("Compressed data ended before the end-of-stream marker was reached")
-    try:
-        return text.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError("content is not UTF-8 once decompressed") from None
-
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-
-
-def count_values(text):
-    """An upper bound of the number of JSON values in ``text``, without parsing it: its
-    commas and opening brackets outside strings, plus one."""
-    bare = _STRING.sub('""', text)
-    return bare.count(",") + bare.count("[") + bare.count("{") + 1
-
-
-def loads_bounded(text, what):
-    """``json.loads(text)`` when ``text`` has at most ``MAX_JSON_VALUES`` values; ``ValueError``
-    naming ``what`` otherwise, or when it is not JSON."""
-    if count_values(text) > MAX_JSON_VALUES:
-        raise ValueError(f"{what} has more than {MAX_JSON_VALUES} JSON values")
+def loads_within(text, what, budget):
+    """``json.loads(text)`` once ``budget`` (a ``_jsondata.Budget``) has paid for its bytes and
+    values (``LimitExceeded`` before anything is parsed); ``ValueError`` naming ``what`` when
+    it is not JSON. Not strict: ``NaN`` and ``Infinity`` parse, as upstream's reader has it."""
+    budget.spend_bytes(len(text), what)
+    budget.spend_values(text, what)
     try:
         return json.loads(text)
     except RecursionError:
@@ -154,9 +115,11 @@ def is_path_uid(uid):
     return isinstance(uid, str) and len(uid) == 40 and all(c in string.hexdigits for c in uid)
 
 
-def topology(model, model_uuid, application, unit):
-    """The ``juju_topology`` of a template (upstream's key order)."""
-    return {"model": model, "model_uuid": model_uuid, "application": application, "unit": unit}
+def juju_topology(topology):
+    """The ``juju_topology`` of a template from a unit's ``_topology.Topology`` (upstream's
+    key order)."""
+    return {"model": topology.model, "model_uuid": topology.model_uuid,
+            "application": topology.application, "unit": topology.unit}
 
 
 def template(charm_name, key, content, juju_topology, inject_dropdowns):
@@ -197,22 +160,16 @@ def check_path(dashboards_path):
 
 def file_key(name):
     """A dashboard file's KEY: ``file:`` and its name minus the last suffix."""
-    return FILE_PREFIX + PurePosixPath(name).stem
+    return FILE_PREFIX + stem(name)
 
 
 def dashboard_files(directory):
-    """``[relative path, ...]`` of every dashboard file below ``directory`` (recursive),
-    sorted; None when ``directory`` is not a directory."""
+    """``[relative path, ...]`` of every dashboard file below ``directory`` (recursive), in
+    path order; None when ``directory`` is not a directory."""
     if not os.path.isdir(directory):
         return None
-    out = []
-    for parent, dirs, names in os.walk(directory):
-        dirs.sort()
-        for name in names:
-            path = os.path.join(parent, name)
-            if name.endswith(DASHBOARD_SUFFIXES) and os.path.isfile(path):
-                out.append(os.path.relpath(path, directory))
-    return sorted(out)
+    return [os.path.relpath(path, directory) for path in list_files(
+        directory, recursive=True, accept=lambda name: name.endswith(DASHBOARD_SUFFIXES))]
 
 
 def file_dashboard(raw, charm_name, rel_path):
@@ -265,7 +222,7 @@ def decode_event(raw):
     if not raw:
         return None
     try:
-        data = loads_bounded(raw, EVENT)
+        data = loads_within(raw, EVENT, Budget())
     except ValueError as e:
         raise InvalidDataError(str(e)) from None
     if not isinstance(data, dict):
@@ -283,14 +240,15 @@ def decode_event(raw):
 # Requirer side: rendering one relation's templates
 # --------------------------------------------------------------------------
 
-def decode_templates(raw):
+def decode_templates(raw, budget):
     """A relation's ``dashboards`` value as ``[(KEY, template), ...]`` in the bag's order, or
-    None when there is none. ``InvalidDataError`` when it is not JSON, not an object or has
-    no ``templates`` object: the relation is then unusable as a whole."""
+    None when there is none, decoded within ``budget`` (the relation's). ``InvalidDataError``
+    when it is not JSON, not an object or has no ``templates`` object, or is past the
+    budget: the relation is then unusable as a whole."""
     if not raw:
         return None
     try:
-        data = loads_bounded(raw, DASHBOARDS)
+        data = loads_within(raw, DASHBOARDS, budget)
     except ValueError as e:
         raise InvalidDataError(str(e)) from None
     if not isinstance(data, dict):
@@ -303,18 +261,23 @@ def decode_templates(raw):
     return list(templates.items())
 
 
-def render(tmpl):
-    """One template rendered as Grafana's consumer renders it: the dashboard object.
+def render(tmpl, budget):
+    """One template rendered as Grafana's consumer renders it: the dashboard object, its
+    content decompressed and decoded within ``budget`` (the relation's).
 
     Raises an exception (``ValueError``, ``KeyError``, ``TypeError``, ...) when the
     template fails; its text is the error Grafana writes back for it.
     """
     if not isinstance(tmpl, dict):
         raise ValueError(f"template is not an object (a {type(tmpl).__name__})")
-    text = decompress(tmpl["content"])
+    text = decompress(tmpl["content"], budget)
     if "charm" not in tmpl:
         raise KeyError("charm")
-    dashboard = loads_bounded(text, "content")
+    budget.spend_values(text, "content")
+    try:
+        dashboard = json.loads(text)
+    except RecursionError:
+        raise ValueError("content is nested too deeply") from None
     if not isinstance(dashboard, dict):
         raise ValueError("content is not a JSON object")
     if not dashboard.get("uid") and "dashboard_alt_uid" in tmpl:
@@ -490,7 +453,7 @@ def version_of(dashboard):
         return 0
 
 
-def render_relation(items):
+def render_relation(items, budget):
     """A relation's templates (``decode_templates``) rendered: ``(dashboards, errors)``.
 
     ``dashboards`` is ``[{"id", "charm", "content", "dashboard_uid", "dashboard_version",
@@ -502,7 +465,7 @@ def render_relation(items):
     dashboards, errors = [], []
     for key, tmpl in items:
         try:
-            dashboard = render(tmpl)
+            dashboard = render(tmpl, budget)
             uid = dashboard.get("uid")
             hash(uid)
             dashboards.append({

@@ -9,6 +9,7 @@ from charmhelpers.core import hookenv
 from charms.reactive import Endpoint, toggle_flag
 
 from ._leader_sync import LeaderAppPublisher
+from ._topology import Topology
 from .common import (
     DASHBOARDS,
     DEFAULT_DASHBOARDS_PATH,
@@ -22,9 +23,9 @@ from .common import (
     encode_dashboards,
     file_dashboard,
     file_key,
+    juju_topology,
     prog_key,
     template,
-    topology,
 )
 
 #: Hooks after which the layer reads the dashboard files again and the leader re-writes
@@ -164,9 +165,12 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
         self._kv.unset(self._key("files"))
 
     def _resync(self, hook):
+        """After ``RESYNC_HOOKS``: read the files again; a new leader or a new revision also
+        re-checks every relation, config-changed writes only what the files changed."""
         if not self._kv.get(self._retracted_key):
             self._reread(force=hook == "upgrade-charm")
-        super()._resync(hook)
+        if hook != "config-changed":
+            super()._resync(hook)
 
     def _reread(self, force=False):
         """Read the files again (those that changed; every one with ``force``: a new charm
@@ -248,8 +252,9 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
         """``{KEY: TEMPLATE}``: the files in path order (of two with one KEY, the last), then
         the programmatic dashboards in the order they were added."""
         charm_name = hookenv.charm_name()
-        here = topology(hookenv.model_name(), hookenv.model_uuid(),
-                        hookenv.application_name(), hookenv.local_unit())
+        here = juju_topology(Topology(hookenv.model_name(), hookenv.model_uuid(),
+                                      hookenv.application_name(), charm_name,
+                                      unit=hookenv.local_unit()))
         out = {}
         for name in sorted(files):
             if files[name]["content"] is not None:

@@ -8,6 +8,7 @@ from ._many_requires import ManyRequires
 from .common import (
     DASHBOARDS,
     EVENT,
+    Budget,
     InvalidDataError,
     decode_templates,
     deduplicate,
@@ -32,13 +33,14 @@ class GrafanaDashboardRequires(ManyRequires, Endpoint):
 
     Remote data never makes a hook fail. Upstream's rule holds: one template that cannot
     be rendered (no ``content``, content that is not xz or not JSON, decompressing past
-    ``common.MAX_CONTENT_BYTES``, more than ``common.MAX_JSON_VALUES`` values, a malformed
-    ``templating``...) makes the whole relation unusable: its dashboards are dropped,
-    ``invalid`` is set, ``invalid_reasons`` names the templates, one WARNING line is
-    logged, and this unit, when it is the leader, writes ``event`` with the errors into
-    its application databag (taken out again once the relation renders cleanly). The
-    other relations still come through. A ``dashboards`` value that is not JSON or has no
-    ``templates`` also makes the relation unusable, with nothing written back.
+    ``common.MAX_CONTENT_BYTES``, the relation's data past ``common.MAX_RELATION_BYTES`` or
+    ``common.MAX_JSON_VALUES`` values, a malformed ``templating``...) makes the whole
+    relation unusable: its dashboards are dropped, ``invalid`` is set, ``invalid_reasons``
+    names the templates, one WARNING line is logged, and this unit, when it is the leader,
+    writes ``event`` with the errors into its application databag (taken out again once
+    the relation renders cleanly). The other relations still come through. A
+    ``dashboards`` value that is not JSON or has no ``templates`` also makes the relation
+    unusable, with nothing written back.
 
     Every unit renders for itself (no peer relation is needed; upstream's non-leaders
     show what the leader stored in Grafana's peer relation, the same result); only the
@@ -109,13 +111,14 @@ class GrafanaDashboardRequires(ManyRequires, Endpoint):
     def _decode(self, relation):
         """Render one relation's templates; write ``event`` back on the leader."""
         rid = relation.relation_id
-        items = decode_templates(relation.received_app_raw.get(DASHBOARDS))
+        budget = Budget()
+        items = decode_templates(relation.received_app_raw.get(DASHBOARDS), budget)
         if items is None:
             hookenv.log(f"{self.endpoint_name}: no dashboards yet on relation {rid}",
                         level=hookenv.DEBUG)
             self._report(relation, [])
             return None
-        dashboards, errors = render_relation(items)
+        dashboards, errors = render_relation(items, budget)
         self._report(relation, errors)
         if errors:
             named = ", ".join("{} ({})".format(e["dashboard_id"], e["error"])
