@@ -169,7 +169,7 @@ class PeakRunner:
         proc = subprocess.Popen([path], cwd=self.charm_dir, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.returncode = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
         errors = proc.stderr.read().decode()
         proc.stderr.close()
         self.peaks.append(usage.ru_maxrss)
