@@ -37,7 +37,10 @@ INDEX_SCHEMA = {
 #: Keys the index's interface entries use (``docs`` and ``subdir``: e.g. its cos-agent.json).
 INDEX_KEYS = {"id", "name", "repo", "summary", "docs", "subdir"}
 #: Interface ids the layer index already lists, with the repository it resolves them to.
-TAKEN_IN_THE_INDEX = {"cos-agent": "https://github.com/canonical/charm-interface-cos-agent.git"}
+TAKEN_IN_THE_INDEX = {"cos-agent": "https://github.com/canonical/charm-interface-cos-agent.git",
+                      # the legacy grafana-dashboard interface (another wire format)
+                      "grafana-dashboard":
+                          "https://github.com/juju-solutions/interface-grafana-dashboard.git"}
 
 
 def load_tool():
