@@ -64,7 +64,7 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
       this layer.
     * ``{endpoint_name}.rejected``: Grafana reported that some templates cannot be rendered
       (``validation`` says which). Set by this layer (leader); cleared by this layer when
-      Grafana reports no errors, or its relation goes away.
+      Grafana reports no errors (or its ``event`` is empty again), or its relation goes away.
     """
 
     _interface = "grafana_dashboard"
@@ -274,8 +274,9 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
         return wanted
 
     def _read_event(self, rid):
-        """Keep what Grafana reported on relation ``rid`` (``event``); a value that is not a
-        JSON object is ignored with a WARNING line."""
+        """Keep what Grafana reported on relation ``rid`` (``event``; missing or ``{}``: nothing
+        to report any more); a value that is not a JSON object is ignored with a WARNING
+        line."""
         relation = next((r for r in self.relations if r.relation_id == rid), None)
         if relation is None:
             return
@@ -287,9 +288,10 @@ class GrafanaDashboardProvides(LeaderAppPublisher, Endpoint):
             hookenv.log(f"{self.endpoint_name}: relation {rid}: ignoring Grafana's {EVENT}: {e}",
                         level=hookenv.WARNING)
             return
-        if status is None:
-            return
-        self._kv.set(key, status)
+        if status is None:  # nothing reported, or Grafana took its errors back ({})
+            self._kv.unset(key)
+        else:
+            self._kv.set(key, status)
 
     def _validations(self):
         return self._kv.getrange(self._key("validation."), strip=True)

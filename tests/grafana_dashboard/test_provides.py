@@ -329,6 +329,17 @@ def test_rejected_dashboards_set_rejected_and_validation_until_grafana_is_happy(
     assert EP + ".rejected" not in unit.flags
 
 
+def test_grafana_emptying_its_event_clears_rejected_and_validation(started):
+    unit = started()
+    rid = relate(unit)
+    unit.set_remote_app_data(rid, {"event": json.dumps({"errors": [{"dashboard_id": "x"}]})})
+    assert EP + ".rejected" in unit.flags
+    unit.set_remote_app_data(rid, {"event": "{}"})
+    seen = {}
+    act(unit, lambda ep: seen.update(v=ep.validation))
+    assert EP + ".rejected" not in unit.flags and seen["v"] is None
+
+
 def test_event_that_is_not_json_is_ignored_with_one_warning(started):
     unit = started()
     rid = relate(unit)
