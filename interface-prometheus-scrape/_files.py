@@ -63,7 +63,8 @@ def snapshot(roots, previous=None):
     recursive), ...]``, as ``list_files`` lists them), JSON-able so it can be kept.
 
     A file whose size and modification time are those in ``previous`` (an
-    earlier snapshot) keeps its recorded digest without being read.
+    earlier snapshot) keeps its recorded digest without being read; entries of
+    another shape in ``previous`` (an older layer's) are ignored.
     """
     known = {entry[0]: entry for entry in previous or ()}
     out = []
@@ -74,7 +75,8 @@ def snapshot(roots, previous=None):
             except OSError:
                 continue
             old = known.get(path)
-            if old is not None and old[1] == stat.st_size and old[2] == stat.st_mtime_ns:
+            if (isinstance(old, list) and len(old) == 4 and old[1] == stat.st_size
+                    and old[2] == stat.st_mtime_ns):
                 digest = old[3]
             else:
                 digest = _digest(path)
@@ -85,4 +87,7 @@ def snapshot(roots, previous=None):
 def contents_changed(old, new):
     """Whether two snapshots differ in what the files hold: a file added, removed or with
     other content (a stat alone that differs is no change)."""
-    return [(e[0], e[3]) for e in old or ()] != [(e[0], e[3]) for e in new or ()]
+    def contents(snap):
+        return [(e[0], e[3] if len(e) == 4 else None) for e in snap or ()]
+
+    return contents(old) != contents(new)

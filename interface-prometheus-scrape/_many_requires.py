@@ -11,14 +11,20 @@ relation whose data cannot be used is left out, reported in
 Flags: ``joined``, ``available``, ``changed`` (also when the result goes away
 with the last relation: it outlives the relation until the charm clears it)
 and ``invalid``.
+
+A layer whose combined result is large (cos_agent: every principal's rules)
+sets ``_keep_combined = False``: only a digest of the result is kept, and the
+result is computed again from the relations' values, once per hook, when it is
+read. The store then holds each relation's value once.
 """
 
+import hashlib
 import json
 
 from charmhelpers.core import hookenv
 from charms.reactive import set_flag, toggle_flag
 
-from ._state import RequiresState
+from ._state import RequiresState, relation_sort_key  # noqa: F401 (re-exported)
 
 
 def _encoded(value):
@@ -26,10 +32,9 @@ def _encoded(value):
     return json.dumps(value, sort_keys=True)
 
 
-def relation_sort_key(relation_id):
-    """Order relation ids by their number (``x:2`` before ``x:10``)."""
-    _, _, number = relation_id.rpartition(":")
-    return (int(number), relation_id) if number.isascii() and number.isdigit() else (-1, relation_id)
+def _digest(value):
+    """The SHA-256 of ``value``'s JSON encoding (what is kept instead of a large result)."""
+    return hashlib.sha256(_encoded(value).encode("utf-8")).hexdigest()
 
 
 class ManyRequires(RequiresState):
@@ -42,6 +47,8 @@ class ManyRequires(RequiresState):
     _combined_name = "combined"
     #: what the combined result is when nothing is usable
     _empty = None
+    #: keep the combined result in the key-value store (False: only its SHA-256 digest)
+    _keep_combined = True
 
     def _decode(self, relation):
         """What ``relation`` (which has joined units) contributes (JSON-able); raises
@@ -81,9 +88,25 @@ class ManyRequires(RequiresState):
 
 
     def _combined(self):
-        """The combined result as last stored (``_empty`` when there is none)."""
-        value = self._kv.get(self._key(self._combined_name))
+        """The combined result as last stored (``_empty`` when there is none); without
+        ``_keep_combined``, computed from the relations' values (once per hook)."""
+        if self._keep_combined:
+            value = self._kv.get(self._key(self._combined_name))
+        elif "_combined_memo" in self.__dict__:
+            value = self.__dict__["_combined_memo"]
+        else:
+            value = self._combine_cached(self._cached())
+            self.__dict__["_combined_memo"] = value
         return self._empty if value is None else value
+
+    def _combine_cached(self, cached):
+        """``_combine`` of the usable values of ``cached`` (``_cached()``), in relation order."""
+        return self._combine([cached[rid]["value"] for rid in sorted(cached, key=relation_sort_key)
+                              if cached[rid]["reason"] is None])
+
+    def _forget_relation(self, relation_id):
+        """Forget what was kept of a relation that has gone (its joined units, or itself)."""
+        self._kv.unset(self._key("relation." + relation_id))
 
     def _cached(self):
         """``{relation_id: {"value": ..., "reason": str or None}}`` as last read."""
@@ -102,7 +125,7 @@ class ManyRequires(RequiresState):
         related = {r.relation_id: r for r in self.relations if r.joined_units}
         cached = self._cached()
         for rid in set(cached) - set(related):
-            self._kv.unset(self._key("relation." + rid))
+            self._forget_relation(rid)
             del cached[rid]
         for rid, relation in related.items():
             if only is not None and rid != only and rid in cached:
@@ -114,16 +137,23 @@ class ManyRequires(RequiresState):
                             level=hookenv.WARNING)
             self._kv.set(self._key("relation." + rid), entry)
             cached[rid] = entry
-        combined = self._combine([cached[rid]["value"] for rid in sorted(cached, key=relation_sort_key)
-                                  if cached[rid]["reason"] is None])
-        previous_combined = self._combined()
+        combined = self._combine_cached(cached)
+        if self._keep_combined:
+            key = self._key(self._combined_name)
+            previous, now, stored = _encoded(self._combined()), _encoded(combined), combined
+        else:
+            key = self._key(self._combined_name + "-digest")
+            previous = self._kv.get(key) or _digest(self._empty)
+            now = stored = _digest(self._empty if combined is None else combined)
+            self.__dict__["_combined_memo"] = combined
+            self._kv.unset(self._key(self._combined_name))  # what an older version kept
         if related:
-            self._kv.set(self._key(self._combined_name), combined)
+            self._kv.set(key, stored)
         else:
             self._kv.unsetrange(prefix=self._key(""))
         toggle_flag(self.expand_name("{endpoint_name}.joined"), bool(related))
         toggle_flag(self.expand_name("{endpoint_name}.available"), bool(combined))
         toggle_flag(self.expand_name("{endpoint_name}.invalid"),
                     any(entry["reason"] for entry in cached.values()))
-        if _encoded(combined) != _encoded(previous_combined):  # 1 == True, but not on the wire
+        if now != previous:  # by JSON encoding: 1 == True, but not on the wire
             set_flag(self.expand_name("{endpoint_name}.changed"))

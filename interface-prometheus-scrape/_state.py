@@ -15,6 +15,12 @@ from ._lifecycle import after_hooks
 REFRESH_HOOKS = ("upgrade-charm",)
 
 
+def relation_sort_key(relation_id):
+    """Order relation ids by their number (``x:2`` before ``x:10``)."""
+    _, _, number = relation_id.rpartition(":")
+    return (int(number), relation_id) if number.isascii() and number.isdigit() else (-1, relation_id)
+
+
 class LayerState:
     """Mixin: the layer's keys in the unit's key-value store."""
 

@@ -16,4 +16,5 @@ LAYERS = (
     "cos_agent",
     "profiling",
     "prometheus_scrape",
+    "grafana_dashboard",
 )

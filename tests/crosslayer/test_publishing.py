@@ -40,6 +40,8 @@ INDEX_KEYS = {"id", "name", "repo", "summary", "docs", "subdir"}
 TAKEN_IN_THE_INDEX = {
     "cos-agent": "https://github.com/canonical/charm-interface-cos-agent.git",
     "prometheus-scrape": "https://github.com/openstack-charmers/charm-interface-prometheus-scrape.git",
+    # the legacy grafana-dashboard interface (another wire format)
+    "grafana-dashboard": "https://github.com/juju-solutions/interface-grafana-dashboard.git",
 }
 
 

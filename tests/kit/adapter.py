@@ -54,6 +54,11 @@ class Adapter:
         raise NotImplementedError(f"{type(self).__name__} has provider_expect_fields but no "
                                   "check_provider")
 
+    def drive(self, unit, rids, case):
+        """What the remote side does once the relations are made and before the runner's
+        hook (e.g. writes into its application databag: ``unit.set_remote_app_data``);
+        ``rids`` are the runner's relation ids, in case order. By default nothing."""
+
     def require(self, endpoint, case):
         """What the requirer charm calls before the runner reads ``exposed`` (its settings)."""
 

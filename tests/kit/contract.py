@@ -17,7 +17,7 @@ the state after it. What is particular to one layer goes through its adapter: th
 side of a provider case (``remote``), what a provider reads back (``observe``) and the
 expect fields it checks (``provider_expect_fields``, ``check_provider``), a requirer's
 own inputs and settings (``requirer_inputs``, ``require``), and comparisons that need the
-relation ids (``compare``).
+relation ids (``compare``), and what the remote side does once related (``drive``).
 """
 
 import glob
@@ -159,6 +159,7 @@ def run_provider(adapter, top, case, make_unit, charm_named):
     rid = unit.relate(adapter.provides_endpoint, remote_app,
                       units=sorted(remote_units) if remote_units is not None else 1,
                       unit_data=remote_units, app_data=adapter.remote_app_data(case))
+    adapter.drive(unit, [rid], case)
     outcome, seen = {}, {}
 
     def act(call_case, observe):
@@ -224,6 +225,7 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
                                 relation.get("application") or relation["app"],
                                 units=sorted(relation["units"]), unit_data=relation["units"],
                                 app_data=relation.get("app_databag") or {}))
+    adapter.drive(unit, rids, case)
     seen = {}
 
     def action(endpoint_from_name):

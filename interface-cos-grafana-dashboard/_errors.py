@@ -1,0 +1,7 @@
+# Vendored from layerlib/_errors.py by `make vendor`: do not edit; edit the source.
+"""The exception every layer raises for remote data it cannot use."""
+
+
+class InvalidDataError(ValueError):
+    """Relation data that does not follow the wire format; the message says which key and
+    why, and never contains a secret (a token, a URL password)."""
