@@ -323,6 +323,9 @@ class Unit:
     ``JUJU_MODEL_UUID`` say (they end up in every topology identifier).
     ``subordinate`` (default: the charm's ``metadata.yaml``) makes a unit of a
     subordinate charm; Juju's rules for one apply (``jujusim.rules``).
+    ``enforces_limits=False`` models a controller before Juju 2.8, which did
+    not enforce an endpoint's ``limit`` (a layer must cope with two relations
+    on a ``limit: 1`` endpoint); the attribute can change at any time.
 
     Asking for what Juju refuses (an endpoint the charm does not have, a
     relation past its ``limit``, a databag value that is not a string, ...)
@@ -332,7 +335,7 @@ class Unit:
     def __init__(self, workdir, charm_dir, unit="demo/0", charm_name=None, leader=True,
                  runner="inprocess", config=None, address="10.0.0.10", fqdn=None,
                  model_name="cos", model_uuid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-                 lists_broken_relations=False, subordinate=None):
+                 lists_broken_relations=False, subordinate=None, enforces_limits=True):
         self.workdir = str(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.charm_dir = str(charm_dir)
@@ -341,6 +344,7 @@ class Unit:
         self.subordinate = bool(self.metadata.get("subordinate") if subordinate is None
                                 else subordinate)
         rules.check_metadata(self.metadata, self.subordinate)
+        self.enforces_limits = bool(enforces_limits)
         self.state_path = os.path.join(self.workdir, "state.json")
         self.calls_path = os.path.join(self.workdir, "calls.jsonl")
         self.db_path = os.path.join(self.workdir, "unit-state.db")

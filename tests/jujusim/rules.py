@@ -108,7 +108,7 @@ def check_relate(unit, state, endpoint, remote_app, interface=None, remote_endpo
     for r in live:
         if r["remote_app"] == remote_app and r.get("remote_endpoint") == remote_endpoint:
             raise JujuError(f'cannot add relation "{key}": relation {key} already exists')
-    if spec["limit"] and len(live) >= spec["limit"]:
+    if spec["limit"] and unit.enforces_limits and len(live) >= spec["limit"]:
         raise JujuError(f'cannot add relation "{key}": establishing a new relation for '
                         f'{app}:{endpoint} would exceed its maximum relation limit of '
                         f'{spec["limit"]} (quota limit exceeded)')
