@@ -31,8 +31,17 @@ The ``Unit`` drives Juju's hook sequences (``relate``, ``add_unit``,
 ``set_remote_app_data``, ``remove_unit``, ``remove_relation``,
 ``set_leader``, ``set_config``, ``run_hook``...) and reads what the charm did
 (``flags``, ``local_app_data(rid)``, ``local_unit_data(rid)``, ``status``,
-``logs``, ``warnings``, ``calls``, ``kv()``); every hook returns a
-``HookResult``, and a hook that fails raises ``HookFailed``.
+``status_history``, ``logs``, ``warnings``, ``calls``, ``kv()``); ``relate()``
+returns a ``RelationId`` (a relation id string with the ``HookResult`` of each
+hook it ran), every other call the ``HookResult`` of its last hook, and a hook
+that fails raises ``HookFailed``. What Juju would refuse (an endpoint not in
+the charm's metadata, a relation past its ``limit``, a databag value that is
+not a string, ...) raises ``JujuError`` at the call (``jujusim.rules``).
+
+The fixtures need the real charms.reactive and charmhelpers: when
+charms.unit_test has replaced them with mocks in the same process (a unit-test
+``conftest.py`` collected in the same run), every test that uses them fails
+with one sentence saying so (``MOCKED``).
 """
 
 import itertools
