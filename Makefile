@@ -95,10 +95,10 @@ fuzz: $(STAMP)
 		echo "fuzz: a property failed; see $(BUILD_DIR)/fuzz/*.log"; fi; \
 	exit $$status
 
-# The suite under every other Python of 3.8, 3.10, 3.11 and 3.12 that pyenv has.
+# The suite under every other Python of 3.8, 3.9, 3.10, 3.11 and 3.12 that pyenv has.
 test-pythons:
 	@set -e; ran=0; \
-	for v in 3.8 3.10 3.11 3.12; do \
+	for v in 3.8 3.9 3.10 3.11 3.12; do \
 		py=$$(pyenv prefix $$v 2>/dev/null | head -n1)/bin/python; \
 		if [ ! -x "$$py" ]; then echo "== Python $$v: not provided by pyenv"; continue; fi; \
 		if [ "$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$(PYVER)" ]; then \

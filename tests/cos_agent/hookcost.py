@@ -26,7 +26,7 @@ CONFIG_VALUE = json.dumps({
 
 ENDPOINTS = {
     "cos-agent": Case(
-        "cos_agent", "provides",
+        "cos_agent", "provides", one_relation=True,  # `limit: 1` in the example's metadata
         publish=lambda e: e.publish(metrics_endpoints=[{"path": "/metrics", "port": 9100}],
                                     log_slots=["observability-demo:logs"],
                                     tracing_protocols=["otlp_http"]),

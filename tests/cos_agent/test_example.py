@@ -84,7 +84,7 @@ def test_example_collector_reads_a_principal_and_answers_its_tracing_request(
     prid = principal.relate("cos-agent", "opentelemetry-collector", units=[COLLECTOR])
     config = principal.local_unit_data(prid)["config"]
 
-    unit = make_unit(charm=built_charm, runner="exec", unit="collector/0")
+    unit = make_unit(charm=built_charm, runner="exec", unit="collector/0", subordinate=True)
     unit.run_hook("install")
     rid = unit.relate("cos-agent-collector", "workload", units=["workload/0"],
                       unit_data={"workload/0": {"config": config}})

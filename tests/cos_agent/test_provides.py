@@ -83,6 +83,7 @@ def test_provides_writes_nothing_before_publish_and_sets_joined(started):
 @pytest.mark.parametrize("leader", [True, False])
 def test_provides_every_unit_writes_its_own_unit_databag_on_every_relation(started, leader):
     unit = started({"src/prometheus_alert_rules/demo.rules": RULE}, leader=leader)
+    unit.endpoints[EP]["limit"] = 0  # a charm whose cos-agent has no `limit: 1`, as upstream's
     rids = [relate(unit), unit.relate(EP, "grafana-agent", units=1)]
     publish(unit, metrics_endpoints=[{"path": "/metrics", "port": 9100}])
     for rid in rids:
@@ -346,6 +347,7 @@ def test_provides_file_made_unusable_by_an_upgrade_keeps_the_published_config(st
 
 def test_provides_unpublish_removes_config_everywhere_and_forgets_the_request(started):
     unit = started()
+    unit.endpoints[EP]["limit"] = 0  # a charm whose cos-agent has no `limit: 1`, as upstream's
     rids = [relate(unit), unit.relate(EP, "grafana-agent", units=1)]
     publish(unit, log_slots=["demo:logs"])
     act(unit, lambda ep: ep.unpublish())

@@ -63,7 +63,7 @@ def update_receivers(unit, **kwargs):
 
 @pytest.fixture
 def collector(make_unit):
-    u = make_unit(unit="opentelemetry-collector/0")
+    u = make_unit(unit="opentelemetry-collector/0", subordinate=True)
     u.start()
     return u
 
@@ -220,7 +220,13 @@ def test_requires_rejected_config_makes_that_relation_invalid_without_failing(
 
 
 def test_requires_two_principal_units_on_one_relation_is_invalid(collector):
-    rid = relate(collector, data={"config": config()}, units=2)
+    rid = relate(collector, data={"config": config()}, units=1)
+    # Juju never puts a second principal unit on a container-scoped relation (the simulated
+    # Juju refuses to): written into the model directly, to show the layer still copes.
+    key = rid.split(":")[1]
+    collector.edit(lambda s: s["relations"][key]["units"].update(
+        {"workload/1": dict(s["relations"][key]["units"]["workload/0"])}))
+    collector.run_hook(f"{EP}-relation-changed", rid=rid, remote_unit="workload/1")
     assert INVALID in collector.flags and AVAILABLE not in collector.flags
     assert "2 principal units" in exposed(collector)["invalid_reasons"][rid]
 
@@ -258,7 +264,7 @@ def test_requires_upgrade_charm_reads_the_relations_again(collector):
 
 @pytest.mark.parametrize("leader", [True, False])
 def test_requires_update_status_and_leadership_changes_cost_nothing(make_unit, leader):
-    unit = make_unit(leader=leader)
+    unit = make_unit(leader=leader, subordinate=True)
     unit.start()
     relate(unit, data={"config": config(metrics_scrape_jobs=[JOB])})
     for result in (unit.run_hook("update-status"), unit.set_leader(not leader)):

@@ -13,6 +13,7 @@ charmcraft's documented requirements.
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -219,8 +220,44 @@ def test_offline_block_sets_what_jujusim_build_sets():
 def test_page_exclude_is_the_author_charm_exclude():
     shown = yaml.safe_load(doc_block("exclude", "yaml"))["exclude"]
     with open(os.path.join(AUTHOR_CHARM, "layer.yaml")) as f:
-        assert set(shown) <= set(yaml.safe_load(f)["exclude"])
-    assert "interfaces" in shown
+        assert shown == yaml.safe_load(f)["exclude"]
+    assert {"interfaces", ".gitmodules", "tests", "pytest.ini"} <= set(shown)
+
+
+def git(*args, cwd):
+    subprocess.run(["git", *args], cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.STDOUT, env=GIT_ENV)
+
+
+#: A machine's git identity, which the page's ``git commit`` needs (and says so).
+GIT_ENV = dict(os.environ, GIT_AUTHOR_NAME="Charm Author", GIT_AUTHOR_EMAIL="author@example.invalid",
+               GIT_COMMITTER_NAME="Charm Author", GIT_COMMITTER_EMAIL="author@example.invalid",
+               GIT_CONFIG_NOSYSTEM="1", HOME=os.environ.get("HOME", "/tmp"))
+
+
+def test_charmcraft_steps_work_as_written_in_a_fresh_directory(tmp_path):
+    """The submodule block, as a script, in a copy of author-charm that is not a git repository
+    (``$LAYERS_REPO`` a local git repository of this checkout), then the offline commands:
+    the charm builds from the submodule, without the checkout, its tests or pytest.ini."""
+    layers = helpers.copy_checkout(str(tmp_path / "observability-layers"))
+    git("init", "-q", cwd=layers)
+    git("add", "-A", cwd=layers)
+    git("commit", "-q", "-m", "layers", cwd=layers)
+    charm = os.path.join(str(tmp_path), "src", "author-charm")
+    shutil.copytree(AUTHOR_CHARM, charm, ignore=helpers.NOT_IN_A_CLONE)
+    env = dict(GIT_ENV, LAYERS_REPO=layers)
+    proc = subprocess.run(["sh", "-e", "-c", doc_block("submodule", "sh")], cwd=charm, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    status = subprocess.run(["git", "submodule", "status"], cwd=charm, stdout=subprocess.PIPE,
+                            text=True, check=True).stdout
+    assert SUBMODULE in status and not status.startswith(("-", "+")), status
+    assert os.path.exists(os.path.join(charm, SUBMODULE, "interface-prometheus-api", "interface.yaml"))
+    run_offline_commands(charm)
+    paths = files_of(os.path.join(os.path.dirname(charm), "build", "author-charm"))
+    assert os.path.join("hooks", "relations", "prometheus_api", "requires.py") in paths
+    assert not {p.split(os.sep)[0] for p in paths} & {"interfaces", "tests", "pytest.ini",
+                                                        ".gitmodules", ".git"}
 
 
 def test_page_charmcraft_yaml_is_the_author_charm_file_verbatim():
@@ -249,7 +286,7 @@ def test_charmcraft_yaml_has_what_the_reactive_plugin_needs():
 
 def test_page_submodule_step_adds_the_checkout_where_charmcraft_yaml_looks():
     lines = [line.split() for line in doc_block("submodule", "sh").splitlines()]
-    adds = [line for line in lines if line[:3] == ["git", "submodule", "add"]]
+    adds = [line for line in lines if line[:1] == ["git"] and line[-4:-2] == ["submodule", "add"]]
     assert len(adds) == 1 and adds[0][-1] == SUBMODULE
 
 

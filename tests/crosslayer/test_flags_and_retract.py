@@ -91,6 +91,7 @@ def test_requires_changed_is_not_set_when_nothing_was_exposed(make_unit, layer):
 def test_unpublish_removes_what_the_leader_wrote_from_every_relation(make_unit, layer):
     unit = make_unit(leader=True)
     unit.start()
+    unit.endpoints[layer.provides]["limit"] = 0  # three relations: a charm without the example's limit
     rids = [unit.relate(layer.provides, f"consumer{i}", units=1) for i in range(2)]
     act(unit, lambda e: layer.publish(e(layer.provides)))
     assert all(_published(layer, unit, rid) for rid in rids)

@@ -51,6 +51,7 @@ def test_non_leader_never_writes_app_data_and_new_leader_publishes_without_being
     want_other = expected_app_data(make_unit, layer, other=True)
     unit = make_unit(leader=True)
     unit.start()
+    unit.endpoints[layer.provides]["limit"] = 0  # two relations: a charm without the example's limit
     rid = unit.relate(layer.provides, "consumer", units=1)
     publish(unit, layer)
     assert unit.local_app_data(rid) == want_first

@@ -26,7 +26,8 @@ FILES = {
     "conftest.py": "tests/conftest.py",
     "unit-conftest.py": "tests/unit/conftest.py",
 }
-EXAMPLES = {"example": "tests/harness/test_author_charm.py", "unit-example": "tests/unit/test_handlers.py"}
+EXAMPLES = {"example": "tests/harness/test_author_charm.py", "unit-example": "tests/unit/test_handlers.py",
+            "status": "../observability-demo/reactive/demo_status.py"}
 LANG = {"pytest.ini": "ini", "run": "sh"}
 
 
@@ -45,9 +46,9 @@ def read(*parts):
         return f.read()
 
 
-def count_tests(path):
-    """How many test items ``path`` defines (parametrised cases counted)."""
-    tree = ast.parse(read(path))
+def count_tests(path, source=None):
+    """How many test items ``path`` (or ``source``) defines (parametrised cases counted)."""
+    tree = ast.parse(source if source is not None else read(path))
     total = 0
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
@@ -81,10 +82,20 @@ def summary(output):
     return {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", last)}
 
 
+def testpaths():
+    """The ``testpaths`` of the author charm's pytest.ini (what a bare ``pytest`` runs)."""
+    import configparser
+
+    ini = configparser.ConfigParser()
+    ini.read(os.path.join(CHARM, "pytest.ini"))
+    return ini["pytest"]["testpaths"].split()
+
+
 @pytest.mark.parametrize("line", [line for line in blocks("run")[0].splitlines() if line])
 def test_the_pages_commands_run_every_author_charm_test_and_all_pass(author_charm, line):
     proc = run(author_charm, line)
-    target = line.split()[-1]
+    args = line.split()[3:]
+    (target,) = args or testpaths()
     expected = sum(count_tests(os.path.join(CHARM, target, name))
                    for name in os.listdir(os.path.join(CHARM, target))
                    if name.startswith("test_") and name.endswith(".py"))
@@ -106,6 +117,35 @@ def test_without_the_patch_module_lines_every_unit_test_errors(author_charm, tmp
     proc = run(copy, "python -m pytest tests/unit")
     expected = count_tests(os.path.join(CHARM, "tests", "unit", "test_handlers.py"))
     assert proc.returncode != 0 and summary(proc.stdout).get("errors") == expected, proc.stdout
+
+
+def test_pytest_ini_runs_the_harness_tests_only():
+    """A bare ``python -m pytest`` collects neither the submodule's tests nor the unit tests."""
+    assert testpaths() == ["tests/harness"]
+
+
+def test_harness_and_unit_tests_in_one_process_fail_saying_why(author_charm):
+    """charms.unit_test's mocks and the harness in one process: every harness test fails with
+    the plugin's sentence (no build, no hook run), the unit tests still pass."""
+    from jujusim import plugin
+
+    proc = run(author_charm, "python -m pytest tests")
+    harness = count_tests(os.path.join(CHARM, "tests", "harness", "test_author_charm.py"))
+    unit = count_tests(os.path.join(CHARM, "tests", "unit", "test_handlers.py"))
+    assert summary(proc.stdout) == {"passed": unit, "errors": harness}, proc.stdout
+    sentence = plugin.MOCKED.format(module="charms.reactive")
+    assert proc.stdout.count(sentence) >= harness, proc.stdout
+
+
+def test_the_pages_unit_test_example_runs_as_it_is(author_charm, tmp_path):
+    """The page's unit-test block, alone in the charm's tests/unit/test_handlers.py, passes."""
+    copy = shutil.copytree(author_charm, str(tmp_path / "author-charm"), symlinks=True)
+    (block,) = blocks("unit-example")
+    with open(os.path.join(copy, "tests", "unit", "test_handlers.py"), "w") as f:
+        f.write(block)
+    proc = run(copy, "python -m pytest tests/unit")
+    assert proc.returncode == 0, proc.stdout
+    assert summary(proc.stdout) == {"passed": count_tests(None, block)}, proc.stdout
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

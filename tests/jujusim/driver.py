@@ -24,8 +24,9 @@ import subprocess
 import sys
 import traceback
 
+from . import rules, tools
 from . import state as st
-from . import tools
+from .rules import JujuError  # noqa: F401  (raised by Unit's methods; importable from here)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN_DIR = os.path.join(HERE, "bin")
@@ -38,12 +39,21 @@ class HookFailed(AssertionError):
 
 
 class HookResult:
-    """What one hook did: its tool calls (in order) and its error, if any."""
+    """What one hook did: its tool calls (in order) and its error, if any, and the unit's
+    workload ``status`` and reactive ``flags`` right after it.
 
-    def __init__(self, name, calls, error=None):
+    ``hooks`` is every hook of the call that returned this result (``add_unit`` runs
+    -joined and -changed and returns the -changed one, whose ``hooks`` has both);
+    ``hooks`` of a one-hook call is ``[result]``.
+    """
+
+    def __init__(self, name, calls, error=None, status=None, flags=None):
         self.name = name
         self.calls = calls
         self.error = error
+        self.status = status
+        self.flags = set(flags or ())
+        self.hooks = [self]
 
     def tool_calls(self, tool):
         """The argument lists of every call to ``tool`` in this hook."""
@@ -70,8 +80,70 @@ class HookResult:
         """The messages of the juju-log calls at WARNING level."""
         return [message for level, message in self.logs if level == "WARNING"]
 
+    @property
+    def statuses(self):
+        """``[state, message]`` of every unit status-set call of this hook, in order."""
+        return [list(_status_args(args)) for args in self.tool_calls("status-set")
+                if "--application" not in args]
+
     def __repr__(self):
         return f"<HookResult {self.name} calls={len(self.calls)} error={self.error!r}>"
+
+
+def _status_args(args):
+    pos = [a for a in args if not a.startswith("--")]
+    return pos[0], pos[1] if len(pos) > 1 else ""
+
+
+class RelationId(str):
+    """The id of a relation, ``"<endpoint>:<number>"``, as ``relate()`` returns it: a string
+    that works wherever a relation id does, and tells what the hooks of the call did.
+
+    ``hooks`` is the ``HookResult`` of each hook, in order (relation-created, then
+    -joined and -changed per remote unit); ``logs``, ``warnings`` and ``statuses`` are
+    theirs together; ``status`` and ``flags`` are the unit's after the last hook.
+    """
+
+    def __new__(cls, rid, hooks=()):
+        obj = super().__new__(cls, rid)
+        obj.hooks = list(hooks)
+        return obj
+
+    @property
+    def id(self):
+        """The relation's number (``3`` for ``"metrics:3"``), as ``JUJU_RELATION_ID`` ends."""
+        return int(self.rsplit(":", 1)[-1])
+
+    @property
+    def endpoint(self):
+        return self.rsplit(":", 1)[0]
+
+    @property
+    def logs(self):
+        return [entry for hook in self.hooks for entry in hook.logs]
+
+    @property
+    def warnings(self):
+        return [message for level, message in self.logs if level == "WARNING"]
+
+    @property
+    def statuses(self):
+        return [entry for hook in self.hooks for entry in hook.statuses]
+
+    @property
+    def status(self):
+        return self.hooks[-1].status if self.hooks else None
+
+    @property
+    def flags(self):
+        return set(self.hooks[-1].flags) if self.hooks else set()
+
+
+def _calls_result(results):
+    """The last ``HookResult`` of a call that ran ``results``, with ``hooks`` set to all."""
+    last = results[-1]
+    last.hooks = list(results)
+    return last
 
 
 # --------------------------------------------------------------------------
@@ -247,15 +319,32 @@ class Unit:
     persists from hook to hook as on a real unit).
     ``address=None`` makes a unit with no usable address: its databags carry
     no ``ingress-address`` (nor Juju's other address keys).
+    ``model_name`` and ``model_uuid`` are what ``JUJU_MODEL_NAME`` and
+    ``JUJU_MODEL_UUID`` say (they end up in every topology identifier).
+    ``subordinate`` (default: the charm's ``metadata.yaml``) makes a unit of a
+    subordinate charm; Juju's rules for one apply (``jujusim.rules``).
+    ``enforces_limits=False`` models a controller before Juju 2.8, which did
+    not enforce an endpoint's ``limit`` (a layer must cope with two relations
+    on a ``limit: 1`` endpoint); the attribute can change at any time.
+
+    Asking for what Juju refuses (an endpoint the charm does not have, a
+    relation past its ``limit``, a databag value that is not a string, ...)
+    raises ``JujuError`` at the call, the model unchanged.
     """
 
     def __init__(self, workdir, charm_dir, unit="demo/0", charm_name=None, leader=True,
                  runner="inprocess", config=None, address="10.0.0.10", fqdn=None,
                  model_name="cos", model_uuid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-                 lists_broken_relations=False):
+                 lists_broken_relations=False, subordinate=None, enforces_limits=True):
         self.workdir = str(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.charm_dir = str(charm_dir)
+        self.metadata = rules.load_metadata(self.charm_dir)
+        self.endpoints = rules.endpoints(self.metadata)
+        self.subordinate = bool(self.metadata.get("subordinate") if subordinate is None
+                                else subordinate)
+        rules.check_metadata(self.metadata, self.subordinate)
+        self.enforces_limits = bool(enforces_limits)
         self.state_path = os.path.join(self.workdir, "state.json")
         self.calls_path = os.path.join(self.workdir, "calls.jsonl")
         self.db_path = os.path.join(self.workdir, "unit-state.db")
@@ -295,7 +384,7 @@ class Unit:
 
     def relation(self, rid):
         """The state of relation ``rid`` (committed data only)."""
-        return self.state["relations"][self._key(rid)]
+        return rules.relation_of(self.state, rid)[1]
 
     def local_app_data(self, rid):
         """Our application databag on ``rid``, as the remote side sees it."""
@@ -317,6 +406,13 @@ class Unit:
     def status(self):
         """The unit's workload status as ``[state, message]`` (None before any status-set)."""
         return self.state["status"].get("unit")
+
+    @property
+    def status_history(self):
+        """Every workload status the unit was set to, ``[state, message]``, oldest first
+        (what ``juju show-status-log`` lists for the workload)."""
+        return [list(_status_args(c["args"])) for c in self.calls
+                if c["tool"] == "status-set" and "--application" not in c["args"]]
 
     @property
     def logs(self):
@@ -360,6 +456,17 @@ class Unit:
 
     # -- running hooks --------------------------------------------------------
 
+    def _principal(self, state):
+        """A subordinate unit's principal: the remote unit of its container-scoped relation
+        to a principal application ("" for a principal unit, as Juju says)."""
+        if not self.subordinate:
+            return ""
+        for _, relation in sorted(state["relations"].items(), key=lambda kv: int(kv[0])):
+            if relation.get("scope") == "container" and not relation.get("remote_subordinate"):
+                for unit in sorted(relation["units"]):
+                    return unit
+        return ""
+
     def _env(self, hook, rid=None, remote_unit=None, departing=None):
         state = self.state
         env = {k: v for k, v in os.environ.items()
@@ -374,7 +481,7 @@ class Unit:
             "JUJU_HOOK_NAME": hook,
             "JUJU_VERSION": JUJU_VERSION,
             "JUJU_AVAILABILITY_ZONE": "",
-            "JUJU_PRINCIPAL_UNIT": "",
+            "JUJU_PRINCIPAL_UNIT": self._principal(state),
             "JUJU_SIM_STATE": self.state_path,
             "JUJU_SIM_CALLS": self.calls_path,
             "UNIT_STATE_DB": self.db_path,
@@ -405,7 +512,8 @@ class Unit:
         state = self.state
         (st.discard if error else st.commit)(state)
         st.save(self.state_path, state)
-        result = HookResult(hook, self.calls[before:], error)
+        result = HookResult(hook, self.calls[before:], error, status=state["status"].get("unit"),
+                            flags=self.flags)
         self.history.append(result)
         if error and check:
             raise HookFailed(f"hook {hook} failed:\n{error}")
@@ -413,8 +521,16 @@ class Unit:
 
     # -- Juju's event sequences -----------------------------------------------
 
-    def add_relation(self, endpoint, remote_app, app_data=None, bind_address=None):
-        """Create a relation in the model without firing hooks; returns its id."""
+    def add_relation(self, endpoint, remote_app, app_data=None, bind_address=None,
+                     interface=None, remote_endpoint=None, remote_subordinate=False):
+        """Create a relation in the model without firing hooks; returns its id.
+
+        Juju's rules apply (``relate()`` says which); ``JujuError`` if they refuse."""
+        state = self.state
+        spec = rules.check_relate(self, state, endpoint, remote_app, interface=interface,
+                                  remote_endpoint=remote_endpoint,
+                                  remote_subordinate=remote_subordinate)
+        rules.check_databag(app_data, "app_data")
         holder = {}
 
         def change(state):
@@ -424,31 +540,79 @@ class Unit:
             state["relations"][key] = {
                 "endpoint": endpoint, "remote_app": remote_app, "units": {}, "departing": {},
                 "app": dict(app_data or {}), "local_unit": st.juju_address_keys(address),
-                "local_app": {}, "bind_address": address,
+                "local_app": {}, "bind_address": address, "scope": spec["scope"],
+                "interface": spec["interface"], "remote_endpoint": remote_endpoint,
+                "remote_subordinate": bool(remote_subordinate),
             }
             holder["rid"] = f"{endpoint}:{key}"
 
         self.edit(change)
-        return holder["rid"]
+        return RelationId(holder["rid"])
 
-    def relate(self, endpoint, remote_app, units=1, app_data=None, unit_data=None, **kw):
+    def relate(self, endpoint, remote_app, units=1, app_data=None, unit_data=None,
+               addresses=None, interface=None, remote_endpoint=None, remote_subordinate=False,
+               **kw):
         """Relate to ``remote_app`` the way Juju does: created, then joined/changed per unit.
 
-        ``units`` is a count or a list of unit names; ``app_data`` is the remote
-        application databag, present from the start; ``unit_data`` maps unit
-        names to their databags. Returns the relation id.
+        ``endpoint`` is this charm's endpoint (``metadata.yaml``), not an
+        interface name. ``units`` is a count (units ``<remote_app>/0``, ``/1``, ...)
+        or a list of unit names; ``app_data`` is the remote application databag,
+        present from the start; ``unit_data`` maps unit names to their databags
+        (strings only, as in Juju); ``addresses`` maps unit names to their
+        ``ingress-address`` (default ``10.1.<relation number>.<n>``, n from 1).
+        ``interface`` (the remote endpoint's interface, checked against ours),
+        ``remote_endpoint`` (its name, for Juju's messages) and
+        ``remote_subordinate`` (the remote application is a subordinate charm:
+        the relation is container-scoped and has one remote unit, the one in
+        this unit's container) describe the remote side.
+
+        Refused with ``JujuError``, before any hook, as Juju refuses it: an
+        endpoint the charm does not have, another interface, a relation past
+        the endpoint's ``limit``, a container-scoped relation with no
+        subordinate on either side or with more than one remote unit, a
+        databag that is not strings.
+
+        Returns the relation id (a ``RelationId``: a string, with the
+        ``HookResult`` of each hook it ran in ``.hooks``, and ``.logs``,
+        ``.warnings``, ``.status``, ``.flags``).
         """
-        rid = self.add_relation(endpoint, remote_app, app_data=app_data)
-        self.run_hook(f"{endpoint}-relation-created", rid=rid, **kw)
         names = units if not isinstance(units, int) else [
             f"{remote_app}/{i}" for i in range(units)]
+        state = self.state
+        spec = rules.check_relate(self, state, endpoint, remote_app, interface=interface,
+                                  remote_endpoint=remote_endpoint,
+                                  remote_subordinate=remote_subordinate)
+        rules.check_databag(app_data, "app_data")
+        planned = {"remote_app": remote_app, "units": {}, "scope": spec["scope"]}
+        where = f'relation "{endpoint}" to {remote_app}'
         for name in names:
-            self.add_unit(rid, name, (unit_data or {}).get(name), **kw)
-        return rid
+            rules.check_new_unit(state, where, planned, name)
+            planned["units"][name] = {}
+        for name, bag in (unit_data or {}).items():
+            if name not in planned["units"]:
+                raise JujuError(f"unit_data has data for {name}, which is not one of the units "
+                                f"related: {', '.join(names) or 'none'}")
+            rules.check_databag(bag, f"unit_data[{name!r}]")
+        rid = self.add_relation(endpoint, remote_app, app_data=app_data, interface=interface,
+                                remote_endpoint=remote_endpoint,
+                                remote_subordinate=remote_subordinate)
+        hooks = [self.run_hook(f"{endpoint}-relation-created", rid=rid, **kw)]
+        for name in names:
+            result = self.add_unit(rid, name, (unit_data or {}).get(name),
+                                   address=(addresses or {}).get(name), **kw)
+            hooks.extend(result.hooks)
+        return RelationId(rid, hooks)
+
+    def relation_state(self, rid):
+        """``(state key, relation)`` of ``rid`` now; ``JujuError`` for a relation not in the model."""
+        return rules.relation_of(self.state, rid)
 
     def add_unit(self, rid, unit, data=None, address=None, **kw):
-        """A remote unit joins ``rid``: relation-joined, then relation-changed."""
-        key = self._key(rid)
+        """A remote unit joins ``rid``: relation-joined, then relation-changed (its result,
+        with both in ``.hooks``). ``address`` is its ``ingress-address``."""
+        key, relation = self.relation_state(rid)
+        rules.check_new_unit(self.state, rid, relation, unit)
+        rules.check_databag(data, f"data of {unit}")
 
         def change(state):
             relation = state["relations"][key]
@@ -459,13 +623,16 @@ class Unit:
             relation["units"][unit] = bag
 
         self.edit(change)
-        endpoint = self.relation(rid)["endpoint"]
-        self.run_hook(f"{endpoint}-relation-joined", rid=rid, remote_unit=unit, **kw)
-        return self.run_hook(f"{endpoint}-relation-changed", rid=rid, remote_unit=unit, **kw)
+        endpoint = relation["endpoint"]
+        joined = self.run_hook(f"{endpoint}-relation-joined", rid=rid, remote_unit=unit, **kw)
+        changed = self.run_hook(f"{endpoint}-relation-changed", rid=rid, remote_unit=unit, **kw)
+        return _calls_result([joined, changed])
 
     def set_remote_app_data(self, rid, data, replace=False, **kw):
-        """The remote leader writes its application databag: relation-changed."""
-        key = self._key(rid)
+        """The remote leader writes its application databag: relation-changed.
+        A value of ``None`` or ``""`` deletes its key, as in Juju."""
+        key, relation = self.relation_state(rid)
+        rules.check_databag(data, "remote application data", deletes=True)
 
         def change(state):
             bag = state["relations"][key]["app"]
@@ -474,19 +641,22 @@ class Unit:
             st.apply_settings(bag, data)
 
         self.edit(change)
-        return self.run_hook("{}-relation-changed".format(self.relation(rid)["endpoint"]),
-                             rid=rid, **kw)
+        return self.run_hook("{}-relation-changed".format(relation["endpoint"]), rid=rid, **kw)
 
     def set_remote_unit_data(self, rid, unit, data, **kw):
-        """A remote unit writes its databag: relation-changed."""
-        key = self._key(rid)
+        """A remote unit of the relation writes its databag: relation-changed.
+        A value of ``None`` or ``""`` deletes its key, as in Juju."""
+        key, relation = self.relation_state(rid)
+        rules.check_member(rid, relation, unit)
+        rules.check_databag(data, f"data of {unit}", deletes=True)
         self.edit(lambda state: st.apply_settings(state["relations"][key]["units"][unit], data))
-        return self.run_hook("{}-relation-changed".format(self.relation(rid)["endpoint"]),
+        return self.run_hook("{}-relation-changed".format(relation["endpoint"]),
                              rid=rid, remote_unit=unit, **kw)
 
     def remove_unit(self, rid, unit, **kw):
         """A remote unit leaves ``rid``: relation-departed."""
-        key = self._key(rid)
+        key, relation = self.relation_state(rid)
+        rules.check_member(rid, relation, unit)
 
         def depart(state):
             relation = state["relations"][key]
@@ -494,22 +664,25 @@ class Unit:
 
         self.edit(depart)
         try:
-            return self.run_hook("{}-relation-departed".format(self.relation(rid)["endpoint"]),
+            return self.run_hook("{}-relation-departed".format(relation["endpoint"]),
                                  rid=rid, remote_unit=unit, departing=unit, **kw)
         finally:
             self.edit(lambda state: state["relations"][key]["departing"].pop(unit, None))
 
+    depart = remove_unit
+
     def remove_relation(self, rid, **kw):
-        """The relation is removed: departed for every remote unit, then broken."""
-        for unit in sorted(self.relation(rid)["units"]):
-            self.remove_unit(rid, unit, **kw)
-        key = self._key(rid)
+        """The relation is removed: departed for every remote unit, then broken (its
+        result, with every hook in ``.hooks``)."""
+        key, relation = self.relation_state(rid)
+        hooks = [self.remove_unit(rid, unit, **kw) for unit in sorted(relation["units"])]
         self.edit(lambda state: state["relations"][key].update(broken=True))
         try:
-            return self.run_hook("{}-relation-broken".format(self.relation(rid)["endpoint"]),
-                                 rid=rid, **kw)
+            hooks.append(self.run_hook("{}-relation-broken".format(relation["endpoint"]),
+                                       rid=rid, **kw))
         finally:
             self.edit(lambda state: state["relations"].pop(key, None))
+        return _calls_result(hooks)
 
     def clear_flag(self, flag):
         """A hook (update-status) in which a charm handler clears ``flag``, as charms do

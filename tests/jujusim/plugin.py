@@ -31,13 +31,24 @@ The ``Unit`` drives Juju's hook sequences (``relate``, ``add_unit``,
 ``set_remote_app_data``, ``remove_unit``, ``remove_relation``,
 ``set_leader``, ``set_config``, ``run_hook``...) and reads what the charm did
 (``flags``, ``local_app_data(rid)``, ``local_unit_data(rid)``, ``status``,
-``logs``, ``warnings``, ``calls``, ``kv()``); every hook returns a
-``HookResult``, and a hook that fails raises ``HookFailed``.
+``status_history``, ``logs``, ``warnings``, ``calls``, ``kv()``); ``relate()``
+returns a ``RelationId`` (a relation id string with the ``HookResult`` of each
+hook it ran), every other call the ``HookResult`` of its last hook, and a hook
+that fails raises ``HookFailed``. What Juju would refuse (an endpoint not in
+the charm's metadata, a relation past its ``limit``, a databag value that is
+not a string, ...) raises ``JujuError`` at the call (``jujusim.rules``).
+
+The fixtures need the real charms.reactive and charmhelpers: when
+charms.unit_test has replaced them with mocks in the same process (a unit-test
+``conftest.py`` collected in the same run), every test that uses them fails
+with one sentence saying so (``MOCKED``).
 """
 
 import itertools
 import os
 import shutil
+import sys
+from unittest import mock
 
 import pytest
 import yaml
@@ -46,6 +57,32 @@ from . import build as jbuild
 from .driver import Unit
 
 INI_CHARM = "jujusim_charm"
+
+#: What the harness needs real, and charms.unit_test replaces with mocks.
+REAL_MODULES = ("charms.reactive", "charmhelpers.core.hookenv", "charmhelpers.core.unitdata",
+                "charmhelpers.core")
+
+MOCKED = (
+    "{module} is a mock in this pytest process (charms.unit_test's patch_reactive() or "
+    "patch_module(), from the conftest.py of unit tests collected in the same run), and the "
+    "simulated Juju runs the real charms.reactive and charmhelpers: run the harness tests and "
+    "the charms.unit_test tests in separate pytest processes, e.g. `python -m pytest "
+    "tests/harness` and `python -m pytest tests/unit` (docs/testing-your-charm.md)")
+
+
+def mocked_module():
+    """The first of ``REAL_MODULES`` that charms.unit_test replaced with a mock, or None."""
+    for name in REAL_MODULES:
+        if isinstance(sys.modules.get(name), mock.NonCallableMock):
+            return name
+    return None
+
+
+def fail_if_mocked():
+    """Fail the test at once, saying why, when charms.unit_test's mocks are in this process."""
+    name = mocked_module()
+    if name:
+        pytest.fail(MOCKED.format(module=name), pytrace=False)
 
 
 def pytest_addoption(parser):
@@ -77,6 +114,7 @@ def charm_config_defaults(charm):
 def jujusim_build(tmp_path_factory):
     """``build(src)``: the charm layer ``src`` built offline (once per session), its path."""
     built = {}
+    fail_if_mocked()
 
     def build(src):
         src = os.path.realpath(str(src))
@@ -104,6 +142,7 @@ def jujusim_charm(request, jujusim_build):
 def make_unit(tmp_path, jujusim_charm):
     """Factory of local units of a charm (``jujusim_charm`` unless ``charm=`` says)."""
     counter = itertools.count()
+    fail_if_mocked()
 
     def make(charm=None, unit=None, config=None, config_defaults=True, copy_charm=True, **kwargs):
         charm = str(charm or jujusim_charm)

@@ -201,6 +201,24 @@ def run_provider(adapter, top, case, make_unit, charm_named):
             adapter.check_provider(field, expect[field], unit_bag, seen)
 
 
+def _write_unit(unit, rid, name, data):
+    """A remote unit written into relation ``rid`` past the simulator's rules, then its
+    relation-joined and -changed."""
+    from jujusim import state as jst
+
+    key = rid.split(":")[1]
+
+    def add(state):
+        bag = jst.juju_address_keys(f"10.1.{int(key) % 250}.{len(state['relations'][key]['units']) + 1}")
+        bag.update(data or {})
+        state["relations"][key]["units"][name] = bag
+
+    unit.edit(add)
+    endpoint = unit.relation(rid)["endpoint"]
+    for hook in ("joined", "changed"):
+        unit.run_hook(f"{endpoint}-relation-{hook}", rid=rid, remote_unit=name)
+
+
 def run_requirer(adapter, top, case, make_unit, charm_named):
     _check_keys(case, COMMON_CASE_KEYS | REQUIRER_INPUTS | set(adapter.requirer_inputs), "case")
     expect = case["expect"]
@@ -219,12 +237,23 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
         relations = [{"application": f"remote{i}", "app_databag": bag,
                       "units": {f"remote{i}/0": {}}} for i, bag in enumerate(bags)]
     rids = []
+    container = unit.endpoints[adapter.requires_endpoint]["scope"] == "container"
+    if container:
+        unit.subordinate = True  # Juju: a container-scoped endpoint is a subordinate's
+    # upstream's cases relate more applications than the example charm's `limit` allows
+    unit.enforces_limits = False
     for relation in relations:
         _check_keys(relation, {"application", "app", "app_databag", "units"}, "relation")
-        rids.append(unit.relate(adapter.requires_endpoint,
-                                relation.get("application") or relation["app"],
-                                units=sorted(relation["units"]), unit_data=relation["units"],
-                                app_data=relation.get("app_databag") or {}))
+        names = sorted(relation["units"])
+        joined = names[:1] if container else names
+        rid = unit.relate(adapter.requires_endpoint, relation.get("application") or relation["app"],
+                          units=joined, unit_data={n: relation["units"][n] for n in joined},
+                          app_data=relation.get("app_databag") or {})
+        for name in names[len(joined):]:
+            # Juju never puts a second unit on a container-scoped relation, and refuses to
+            # here; upstream's case has one, so it goes into the model directly.
+            _write_unit(unit, rid, name, relation["units"][name])
+        rids.append(rid)
     adapter.drive(unit, rids, case)
     seen = {}
 

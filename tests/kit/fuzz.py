@@ -68,6 +68,8 @@ class Related:
         # ``_provide``) instead of the suite-wide check, which would mix them.
         self.unit = self.make_unit(watched=False)
         self.endpoint = self.layer.requires if self.side == "requires" else self.layer.provides
+        if self.unit.endpoints[self.endpoint]["scope"] == "container":
+            self.unit.subordinate = True  # Juju: a container-scoped endpoint is a subordinate's
         names = [f"{self.layer.remote_app}/{i}" for i in range(self.units)]
         self.remote_units = names
         self.rid = self.unit.relate(self.endpoint, self.layer.remote_app, units=names)

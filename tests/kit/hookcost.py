@@ -88,10 +88,17 @@ def spread(units, relations):
 
 def populate(unit, endpoint, units, relations):
     """Relate ``endpoint`` to ``relations`` applications with ``units`` units in all, written
-    straight into the model (no hooks); returns the relation ids."""
+    straight into the model (no hooks); returns the relation ids.
+
+    As in Juju, a container-scoped endpoint is a subordinate charm's, and each of its
+    relations has one remote unit (its principal's): there, every relation gets one unit,
+    whatever ``units`` says."""
     app_data, unit_data = ENDPOINTS[endpoint].app_data, ENDPOINTS[endpoint].unit_data
     rids = []
-    for r, count in enumerate(spread(units, relations)):
+    container = unit.endpoints[endpoint]["scope"] == "container"
+    if container:
+        unit.subordinate = True
+    for r, count in enumerate([1] * relations if container else spread(units, relations)):
         app = f"remote{r}"
         rid = unit.add_relation(endpoint, app, app_data=app_data(app) if app_data else None)
         key = rid.split(":")[1]
@@ -148,6 +155,12 @@ def hook_sequence(unit, endpoint, rids):
                                              remote_unit=first), unit.last_seconds)
     new = f"{unit.relation(rid)['remote_app']}/9999"
     unit_data = ENDPOINTS[endpoint].unit_data
+    if unit.relation(rid)["scope"] == "container":
+        # A container-scoped relation has room for no second unit: the new unit is the one
+        # of a new principal application (Juju's -created of it runs first).
+        rid = unit.add_relation(endpoint, "remote-new")
+        new = "remote-new/0"
+        unit.run_hook(f"{endpoint}-relation-created", rid=rid)
 
     def join(state):
         bag = st.juju_address_keys("10.250.0.1")

@@ -86,5 +86,7 @@ def relate_requires(unit, layer, app_data=None, unit_data=None, **kw):
     bags = layer.unit_data if unit_data is None else unit_data
     names = [f"{layer.remote_app}/{i}" for i in range(max(1, len(bags)))]
     unit_data = {names[i]: bag for i, bag in bags.items()}
+    if unit.endpoints[layer.requires]["scope"] == "container":
+        unit.subordinate = True  # Juju: a container-scoped endpoint is a subordinate's
     return unit.relate(layer.requires, layer.remote_app, units=names, app_data=data,
                        unit_data=unit_data, **kw)

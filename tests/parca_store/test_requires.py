@@ -180,6 +180,7 @@ def test_requires_rejoin_makes_the_store_available_again(unit):
 
 
 def test_requires_two_related_stores_are_invalid(unit):
+    unit.enforces_limits = False  # Juju before 2.8 did not enforce `limit: 1`
     unit.relate(EP, "parca", units=1, app_data=STORE)
     rid2 = unit.relate(EP, "parca-two", units=1, app_data={ADDRESS: "other:7070"})
     assert INVALID in unit.flags and AVAILABLE not in unit.flags

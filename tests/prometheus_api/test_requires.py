@@ -100,6 +100,7 @@ def test_requires_never_fails_a_hook_on_bad_data(unit, bag):
 
 
 def test_requires_two_related_applications_are_invalid(unit):
+    unit.enforces_limits = False  # Juju before 2.8 did not enforce `limit: 1`
     unit.relate(EP, "mimir", units=1, app_data=MIMIR)
     rid2 = unit.relate(EP, "prometheus", units=1, app_data={"direct_url": "http://prom:9090/"})
     assert INVALID in unit.flags and AVAILABLE not in unit.flags

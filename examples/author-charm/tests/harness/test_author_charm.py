@@ -11,6 +11,8 @@ import os
 
 import pytest
 
+from jujusim.driver import JujuError
+
 MIMIR = {"direct_url": "http://mimir.cos.svc:8080/prometheus"}
 STORE = {"remote-store-address": "parca.cos.svc:7070",
          "remote-store-bearer-token": "s3cr3t-T0KEN", "remote-store-insecure": "false"}
@@ -146,3 +148,28 @@ def test_built_hook_files_run_end_to_end(make_unit):
     unit.relate("metrics", "mimir", units=1, app_data=MIMIR)
     assert workload_config(unit)["prometheus_url"] == MIMIR["direct_url"]
     assert unit.status == ["active", "ready"]
+
+
+# -- what the harness refuses, and what every hook did ------------------------
+
+def test_the_harness_refuses_what_juju_refuses(juju_unit):
+    # relate() takes the endpoint of metadata.yaml, not the interface name ...
+    with pytest.raises(JujuError, match='has no "prometheus_api" relation'):
+        juju_unit.relate("prometheus_api", "mimir")
+    # ... databags hold strings only ...
+    with pytest.raises(JujuError, match="not a string"):
+        juju_unit.relate("profile-store", "parca", app_data={"remote-store-insecure": False})
+    # ... and `limit: 1` is a limit
+    juju_unit.relate("metrics", "mimir", app_data=MIMIR)
+    with pytest.raises(JujuError, match="would exceed its maximum relation limit of 1"):
+        juju_unit.relate("metrics", "prometheus")
+
+
+def test_every_hook_ends_with_one_status_set_from_the_flags(juju_unit):
+    rid = juju_unit.relate("metrics", "mimir", units=1)
+    assert [hook.statuses for hook in rid.hooks] == [
+        [["blocked", "needs a metrics relation"]],  # relation-created: not joined yet
+        [["waiting", "metrics: related, waiting for data"]],  # -joined
+        [["waiting", "metrics: related, waiting for data"]]]  # -changed
+    juju_unit.set_remote_app_data(rid, MIMIR)
+    assert juju_unit.status_history[-1] == ["active", "ready"]
