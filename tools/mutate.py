@@ -17,7 +17,8 @@ the contract cases of that interface first (``tests/crosslayer/test_contract.py 
 <interface>``), then ``tests/<interface>/``, each with ``-x``; ``--tests`` replaces it
 (``{python}`` and ``{interface}`` are filled in). ``--sample N`` runs N mutants per target,
 drawn with ``--seed`` (the others are marked skipped and counted apart), for a run that fits
-a shared machine. Results: ``build/mutate/<target>/session.sqlite`` (cosmic-ray's), the
+a shared machine; ``--count-only`` makes and counts the mutants without running any.
+Results: ``build/mutate/<target>/session.sqlite`` (cosmic-ray's), the
 survivors with their diffs in ``build/mutate/<target>/survivors.txt``, and one table row per
 target on stdout and in ``build/mutate/table.md`` (docs/testing.md holds the figures of the
 last recorded run and what each survivor means).
@@ -150,7 +151,8 @@ def run_target(target, args):
     subprocess.run(cr + ["init", config, session], cwd=tree, check=True)
     if args.sample:
         sample(session, args.sample, args.seed)
-    subprocess.run(cr + ["exec", config, session], cwd=tree, check=True)
+    if not args.count_only:
+        subprocess.run(cr + ["exec", config, session], cwd=tree, check=True)
     made, run, killed, survived, other, survivors = figures(session)
     with open(os.path.join(work, "survivors.txt"), "w") as f:
         for where, operator, diff in survivors:
@@ -192,6 +194,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--tests", default=None)
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--count-only", action="store_true",
+                        help="make the mutants and count them, run none")
     args = parser.parse_args(argv)
     targets = args.targets or ["named"] + list(registry.LAYERS) + ["layerlib"]
     unknown = set(targets) - set(registry.LAYERS) - {"layerlib", "named"}
