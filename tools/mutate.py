@@ -147,6 +147,10 @@ def run_target(target, args):
     if os.path.exists(session):
         os.remove(session)
     write_config(config, modules_of(target), command, args.timeout)
+    if not args.count_only:
+        # the baseline: the unmutated copy passes, or every mutant would count as killed
+        if subprocess.run(command, shell=True, cwd=tree, capture_output=True).returncode:
+            raise SystemExit(f"{target}: the tests fail without a mutant: {command}")
     cr = [os.path.join(os.path.dirname(PYTHON), "cosmic-ray")]
     subprocess.run(cr + ["init", config, session], cwd=tree, check=True)
     if args.sample:
