@@ -248,3 +248,16 @@ def test_unordered_array_compares_only_the_order_loosely(got, want, same):
     else:
         with pytest.raises(AssertionError):
             exact.assert_same_array_unordered(got, want, "value")
+
+
+def test_runner_fails_a_case_whose_expectation_is_not_upstreams_without_a_deviation(tmp_path):
+    """Where a case records what upstream wrote and notes no deviation, the expectation is
+    upstream's string: an expectation edited to match the layer instead fails the case."""
+    top = one_case("parca_store", "defaults")
+    case = top["cases"][0]
+    case["expect"]["app_databag"]["remote-store-insecure"] = "False"
+    case["upstream"]["app_databag"]["remote-store-insecure"] = "false"
+    (tmp_path / "bad.json").write_text(json.dumps(top))
+    proc = run_contract(tmp_path)
+    assert proc.returncode == 1 and "1 failed" in proc.stdout, proc.stdout
+    assert "notes no deviation" in proc.stdout, proc.stdout

@@ -156,6 +156,7 @@ def run_provider(adapter, top, case, make_unit, charm_named):
                 | set(adapter.provider_expect_fields), "expect")
     unit = _unit(make_unit, top, case, adapter, charm_named=charm_named,
                  leader=case.get("leader", True))
+    upstream = case.get("upstream") or {}
     inputs = {k: v for k, v in case.items() if k not in ("expect", "upstream")}
     case = dict(_with_charm_dir(inputs, unit.charm_dir), expect=expect)
     remote_app, remote_units = adapter.remote(case)
@@ -192,6 +193,12 @@ def run_provider(adapter, top, case, make_unit, charm_named):
         assert app_bag == {} and unit_bag == {}, "a rejected call wrote data"
         return
     assert "raised" not in outcome, "unexpected ValueError: {}".format(outcome.get("raised"))
+    # without a deviation, what the layer must write is what upstream wrote
+    if "deviation" not in case:
+        for bag in ("app_databag", "unit_databag"):
+            if bag in expect and bag in upstream:
+                assert expect[bag] == upstream[bag], (
+                    f"vectors: expect.{bag} is not upstream's and the case notes no deviation")
     # what was written, byte for byte (nothing where the case records nothing)
     assert_bag(adapter, case, "app_databag", app_bag, expect.get("app_databag", {}))
     assert_bag(adapter, case, "unit_databag", unit_bag, expect.get("unit_databag", {}))
