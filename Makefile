@@ -6,6 +6,7 @@
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
 #   make index   regenerate each layer's layer-index entry, interfaces/<layer name>.json
 #   make bench   hook-cost benchmark of the layers against the framework (not part of test)
+#   make mutate  mutation figures of the layers' wire code (not part of test; hours in full)
 # Other Pythons: make test PYTHON=python3.8 (each Python gets its own .venv-X.Y).
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ STAMP := $(VENV)/.installed
 BUILD_DIR ?= build
 EXAMPLE := examples/observability-demo
 
-.PHONY: vendor build test lint unit-example test-pythons docs index bench fuzz clean
+.PHONY: vendor build test lint unit-example test-pythons docs index bench fuzz mutate clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +95,21 @@ fuzz: $(STAMP)
 	if [ $$status != 0 ]; then grep -h -A30 "Falsifying example" $(BUILD_DIR)/fuzz/*.log; \
 		echo "fuzz: a property failed; see $(BUILD_DIR)/fuzz/*.log"; fi; \
 	exit $$status
+
+# Mutation figures (a measurement, not part of test or CI): cosmic-ray (requirements.txt)
+# mutates each layer's common.py, provides.py and requires.py, and layerlib/ (vendored into
+# the layers before each run), in a copy of the tree under $(BUILD_DIR)/mutate/, and runs the
+# layer's own fast tests (its contract cases, then tests/<interface>/, each with -x); "named"
+# applies the hand-written wire mutants of tools/mutate.py (NAMED) that cosmic-ray's operators
+# do not make, and fails if one survives. MUTATE=... picks targets (interfaces, layerlib,
+# named); MUTATE_SAMPLE=N runs N mutants per target drawn with MUTATE_SEED (a run that fits a
+# shared machine; the full run takes hours). Table: $(BUILD_DIR)/mutate/table.md; survivors
+# with diffs: $(BUILD_DIR)/mutate/<target>/survivors.txt; figures in docs/testing.md.
+MUTATE ?=
+MUTATE_SAMPLE ?= 0
+MUTATE_SEED ?= 19
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py --sample $(MUTATE_SAMPLE) --seed $(MUTATE_SEED) $(MUTATE)
 
 # The suite under every other Python of 3.8, 3.9, 3.10, 3.11 and 3.12 that pyenv has.
 test-pythons:

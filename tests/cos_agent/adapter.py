@@ -4,15 +4,21 @@ The principal's cases give upstream ``COSAgentProvider``'s keyword arguments (``
 ``republish``), the charm's files and, for tracing, the collector unit's databag and the
 protocols to look up (``query``). The collector's cases give the relations (the principal's
 data in its unit databag) and the collector's tracing settings. Comparison rules are those
-of the contract README: ``config`` after decoding (dashboards decoded, as an unordered
-collection; ``tracing_protocols`` / ``subordinate`` null the same as missing), receivers
-and the collector's dashboards as unordered collections, the rest exactly.
+of the contract README, made byte-exact by project issue 19: the principal's ``config`` is
+the recorded string byte for byte (compact separators, key order, non-ASCII kept, every
+compressed dashboard: this liblzma at preset 3 writes upstream's xz bytes, and the
+dashboards in the layer's order, name order in each directory, which is the recorded
+order), and also equals ``config_decoded`` once decoded; the collector's ``receivers`` byte
+for byte but for the order of its entries (upstream iterates a set); the collector's
+dashboards and the principal's receivers (decoded values) as unordered collections; the
+rest exactly.
 """
 
 import base64
 import json
 import lzma
 
+from kit import exact
 from kit.adapter import Adapter
 
 COLLECTOR_APP = "opentelemetry-collector"
@@ -53,6 +59,7 @@ class CosAgent(Adapter):
     exposed_fields = ("relations", "metrics_jobs", "log_slots", "metrics_alerts", "logs_alerts",
                       "dashboards", "tracing_protocols")
     after_fields = ("unit_databags", "available_after_departure")
+    requirer_writes = True  # receivers, compared by check_after (``unit_databags``)
 
     # -- principal ------------------------------------------------------------
 
@@ -71,16 +78,19 @@ class CosAgent(Adapter):
         return {"receivers": endpoint.receivers,
                 "endpoints": {name: endpoint.get_tracing_endpoint(name) for name in case["query"]}}
 
-    def decode_bag(self, bag):
-        """The principal's unit databag with ``config`` decoded and made comparable."""
-        return {k: (comparable_config(decode_config(v)) if k == "config" else v)
-                for k, v in bag.items()}
+    def compare_value(self, bag, key, got, want, case):
+        """Byte for byte, but for the order of the ``receivers`` entries (upstream iterates a
+        set): each entry and every separator exactly, the entries as a multiset."""
+        if key == "receivers":
+            exact.assert_same_array_unordered(got, want, f"{bag}[{key!r}]")
+        else:
+            exact.assert_same_string(got, want, f"{bag}[{key!r}]")
 
     def check_provider(self, field, expected, unit_bag, seen):
         if field == "config_decoded":
             assert set(unit_bag) == {"config"}, unit_bag
-            assert comparable_config(decode_config(unit_bag["config"])) == \
-                comparable_config(expected)
+            # the bytes were compared already; decoded, nothing may be unordered or dropped
+            assert decode_config(unit_bag["config"]) == expected
         elif field == "tracing":
             assert set(expected) == {"ready", "receivers", "endpoints"}, expected
             assert (seen["receivers"] is not None) == expected["ready"]
@@ -143,10 +153,7 @@ class CosAgent(Adapter):
                 got = unit.local_unit_data(rid)
                 assert set(got) == set(want), (got, want)
                 for key, value in want.items():
-                    if key == "receivers":
-                        assert unordered(json.loads(got[key])) == unordered(json.loads(value))
-                    else:
-                        assert got[key] == value
+                    self.compare_value("unit_databags", key, got[key], value, None)
         if "available_after_departure" in expect:
             for rid in rids:
                 for name in sorted(unit.relation(rid)["units"]):

@@ -7,11 +7,14 @@ nothing but ``receivers``, and only once some ``config`` is usable; a ``config``
 contract rejects never sets ``available`` (it sets ``invalid``), one it accepts sets
 ``available`` and the layer exposes what the contract derives from it; whatever is
 exposed is well formed. Principal side: a clean ``ValueError`` that writes nothing,
-exactly where the contract refuses the arguments, or a ``config`` that the collector's
-decoder reads back as what was asked for.
+exactly where the contract refuses the arguments, or a ``config`` written as upstream
+writes it (compact JSON, upstream's field order, ``subordinate`` null) that, decoded with
+the stdlib (never the layer's own decoder), holds what was asked for.
 """
 
+import base64
 import json
+import lzma
 import os
 import socket
 import tempfile
@@ -19,14 +22,25 @@ import tempfile
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cos_agent.adapter import decode_config
 from cos_agent.fuzz_data import PUBLISH_ARGS as ARGS
 from cos_agent.fuzz_data import SERVED, YAML_TEXT, principal_bag, publish_ok
-from kit import fuzz
+from kit import fuzz, registered
 from kit import fuzz_data as fd
 from kit.fuzz_report import counted
 from kit.layer import public_flags
 
 MODEL, UUID = "cos", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+
+def _upstream_fields():
+    """The fields of ``config`` in the order upstream wrote them (the vectors' first case)."""
+    with open(registered.vectors_file("cos_agent")) as f:
+        case = json.load(f)["cases"][0]
+    return list(json.loads(case["upstream"]["unit_databag"]["config"]))
+
+
+UPSTREAM_FIELDS = _upstream_fields()
 FQDN = socket.getfqdn()
 
 
@@ -57,8 +71,23 @@ def check_valid(seen, config, unit):
     assert seen["logs_alerts"] == ({ident: config["log_alert_rules"]}
                                    if config["log_alert_rules"] else {})
     assert seen["protocols"] == _expected_protocols(config)
-    assert len(seen["dashboards"]) <= len(config["dashboards"])
-    assert len(seen["jobs"]) <= len(config["metrics_scrape_jobs"])
+    # every dashboard that decodes to an object (decoded here with the stdlib, not by the
+    # layer), in order, and every job: a count that cannot pass when everything is dropped
+    assert [d["content"] for d in seen["dashboards"]] == _decodable_dashboards(config)
+    assert len(seen["jobs"]) == len(config["metrics_scrape_jobs"])
+
+
+def _decodable_dashboards(config):
+    """The contract's dashboards of ``config``: base64, xz, JSON; those that are objects."""
+    out = []
+    for entry in config["dashboards"]:
+        try:
+            content = json.loads(lzma.decompress(base64.b64decode(entry)))
+        except (ValueError, lzma.LZMAError):
+            continue
+        if isinstance(content, dict):
+            out.append(content)
+    return out
 
 
 def check_well_formed(seen, unit):
@@ -123,9 +152,8 @@ def test_fuzz_cos_agent_requires(make_unit, example):
 @given(args=ARGS)
 @example(args={"metrics_endpoints": [{"path": "/metrics", "port": "9100"}]})
 @example(args={"scrape_configs": [{"job_name": None, "x": float("nan")}]})
-def test_fuzz_cos_agent_provides(make_unit, import_layer, args):
+def test_fuzz_cos_agent_provides(make_unit, args):
     side = "provides"
-    common = import_layer("cos_agent")
     related = fuzz.relate(make_unit, "cos_agent", side)
     ok = publish_ok(args)
     with counted("cos_agent", side):
@@ -137,10 +165,13 @@ def test_fuzz_cos_agent_provides(make_unit, import_layer, args):
             return
         assert error is None, f"refused valid arguments: {error}"
         assert set(unit_bag) == {"config"}
-        config = common.decode_config(unit_bag["config"])
-        collector = import_layer("cos_agent", "collector")
-        data = collector.principal_data(config, "observability-demo", "observability-demo/0",
-                                        MODEL, UUID)
+        raw = unit_bag["config"]
+        # decoded with the stdlib (cos_agent.adapter), not the layer's own decoder; the bytes
+        # as upstream's pydantic writes them: compact, non-ASCII kept, its field order
+        config = decode_config(raw)
+        assert raw == json.dumps(json.loads(raw), separators=(",", ":"), ensure_ascii=False)
+        assert list(json.loads(raw)) == UPSTREAM_FIELDS
+        assert config["subordinate"] is None
         assert config["log_slots"] == list(args.get("log_slots") or [])
         assert config["tracing_protocols"] == (None if args.get("tracing_protocols") is None
                                                else list(args["tracing_protocols"]))
@@ -153,7 +184,6 @@ def test_fuzz_cos_agent_provides(make_unit, import_layer, args):
         assert groups[-1]["name"] == "cos_0a1b2c3d_observability_demo_HostHealth_rules"
         extra = args.get("extra_alert_groups") or {}
         assert groups[:len(extra.get("groups", []))] == extra.get("groups", [])
-        assert data["tracing_protocols"] == list(args.get("tracing_protocols") or [])
 
 
 @settings(**fuzz.SETTINGS)

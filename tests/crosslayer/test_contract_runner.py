@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kit import registered
+from kit import exact, registered
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -109,3 +109,155 @@ def test_runner_fails_cos_agent_cases_it_cannot_honour(tmp_path, name, mutate, w
     proc = run_contract(tmp_path)
     assert proc.returncode == 1, why + "\n" + proc.stdout
     assert "1 failed" in proc.stdout, why
+
+
+# -- byte-exact: a one-byte difference in a recorded databag value fails -------------------
+
+def one_case(interface, name):
+    with open(registered.vectors_file(interface)) as f:
+        top = json.load(f)
+    top["cases"] = [c for c in top["cases"] if c["name"] == name]
+    assert len(top["cases"]) == 1, (interface, name)
+    return top
+
+
+def _swap_first_two_keys(text):
+    """``text`` (a JSON object) with its first two keys swapped, written as upstream writes."""
+    decoded = json.loads(text)
+    keys = list(decoded)
+    keys[0], keys[1] = keys[1], keys[0]
+    return json.dumps({k: decoded[k] for k in keys})
+
+
+def _cos_config(case, change):
+    bag = case["expect"]["unit_databag"]
+    bag["config"] = change(bag["config"])
+
+
+RECEIVERS = "tls: https receivers, grpc without scheme"
+
+
+def _receivers(case, change):
+    bag = next(b for b in case["expect"]["unit_databags"] if b and "receivers" in b)
+    bag["receivers"] = change(bag["receivers"])
+
+
+@pytest.mark.parametrize("interface,name,mutate,why", [
+    ("parca_scrape", "default job",
+     lambda c: c["expect"]["app_databag"].update(scrape_jobs='[{"static_configs":[{"targets": ["*:80"]}]}]'),
+     "a separator without its space"),
+    ("parca_scrape", "default job",
+     lambda c: c["expect"]["app_databag"].update(
+         scrape_metadata=_swap_first_two_keys(c["expect"]["app_databag"]["scrape_metadata"])),
+     "the same object, keys in another order"),
+    ("tempo_api", "direct urls only",
+     lambda c: c["expect"]["app_databag"].update(http=c["expect"]["app_databag"]["http"] + " "),
+     "a trailing space"),
+    ("profiling", "cluster address, secure by default",
+     lambda c: c["expect"]["app_databag"].update(insecure="False"), "another spelling of false"),
+    ("parca_store", "defaults",
+     lambda c: c["expect"]["app_databag"].update({"remote-store-address": "10.1.2.3:7071"}),
+     "one character of a raw value"),
+    ("cos_agent", "defaults: no arguments, no files",
+     lambda c: _cos_config(c, lambda s: s.replace('","', '", "', 1)),
+     "a space after one separator in config"),
+    ("cos_agent", "defaults: no arguments, no files",
+     lambda c: _cos_config(c, lambda s: s.replace(',"subordinate":null', "")),
+     "config without its \"subordinate\": null"),
+    ("cos_agent", DASHBOARDS,
+     lambda c: _cos_config(c, lambda s: json.dumps(dict(json.loads(s), dashboards=list(reversed(
+         json.loads(s)["dashboards"]))), separators=(",", ":"), ensure_ascii=False)),
+     "config with its dashboards in reverse order"),
+    ("cos_agent", RECEIVERS,
+     lambda c: _receivers(c, lambda s: s.replace('", "', '","', 1)),
+     "receivers with a separator without its space"),
+])
+def test_runner_fails_a_one_byte_difference_in_a_recorded_value(tmp_path, interface, name,
+                                                                 mutate, why):
+    """The runner compares what a layer wrote with the recorded string, not with its
+    decoded form: a difference JSON decoding would hide still fails, and says where."""
+    top = one_case(interface, name)
+    mutate(top["cases"][0])
+    (tmp_path / "bad.json").write_text(json.dumps(top))
+    proc = run_contract(tmp_path)
+    assert proc.returncode == 1, why + "\n" + proc.stdout
+    assert "1 failed" in proc.stdout, why
+    assert "not the recorded bytes" in proc.stdout or "keys written" in proc.stdout, proc.stdout
+
+
+def test_runner_compares_receivers_unordered_but_each_entry_exactly(tmp_path):
+    """``receivers`` entries come from a set upstream: their order alone is not compared."""
+    top = one_case("cos_agent", RECEIVERS)
+
+    def reverse(text):
+        opening, items, seps, closing = exact.split_json_array(text)
+        items = items[::-1]
+        return opening + "".join(i + s for i, s in zip(items, seps + [""])) + closing
+
+    _receivers(top["cases"][0], reverse)
+    (tmp_path / "reordered.json").write_text(json.dumps(top))
+    proc = run_contract(tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert "1 passed" in proc.stdout
+
+
+# -- kit.exact, in process -------------------------------------------------------------
+
+@pytest.mark.parametrize("got,want", [
+    ('{"a": 1, "b": 2}', '{"a":1,"b":2}'),
+    ('{"b": 2, "a": 1}', '{"a": 1, "b": 2}'),
+    ('"\\u00e9"', '"\u00e9"'),
+    ('[1.0]', '[1]'),
+    ('x', 'x '),
+])
+def test_exact_fails_what_decoding_would_call_equal(got, want):
+    with pytest.raises(AssertionError, match="not the recorded bytes"):
+        exact.assert_same_string(got, want, "value")
+    exact.assert_same_string(want, want, "value")
+
+
+def test_exact_failure_explains_by_decoding():
+    with pytest.raises(AssertionError) as e:
+        exact.assert_same_string('{"b": 2, "a": 1}', '{"a": 1, "b": 2}', "value")
+    assert "first difference at character 2" in str(e.value)
+    assert "same keys in another order" in str(e.value)
+    with pytest.raises(AssertionError) as e:
+        exact.assert_same_string('{"a":1}', '{"a": 1}', "value")
+    assert "equal JSON" in str(e.value)
+
+
+@pytest.mark.parametrize("text", ["[]", "[ ]", " [1, 2,3 ] ", '[{"a": [1,2]}, "x,]", null]',
+                                  '["\\"]", {"b": "}"}]'])
+def test_split_json_array_gives_back_the_text(text):
+    opening, items, seps, closing = exact.split_json_array(text)
+    assert opening + "".join(i + s for i, s in zip(items, seps + [""])) + closing == text
+    assert [json.loads(i) for i in items] == json.loads(text)
+
+
+@pytest.mark.parametrize("got,want,same", [
+    ("[1, 2]", "[2, 1]", True),
+    ("[1, 2]", "[1, 2]", True),
+    ("[1,2]", "[2, 1]", False),
+    ("[1, 1]", "[1, 2]", False),
+    ('[{"a": 1}]', '[{"a":1}]', False),
+    ("[1, 2]", "[1, 2, 2]", False),
+])
+def test_unordered_array_compares_only_the_order_loosely(got, want, same):
+    if same:
+        exact.assert_same_array_unordered(got, want, "value")
+    else:
+        with pytest.raises(AssertionError):
+            exact.assert_same_array_unordered(got, want, "value")
+
+
+def test_runner_fails_a_case_whose_expectation_is_not_upstreams_without_a_deviation(tmp_path):
+    """Where a case records what upstream wrote and notes no deviation, the expectation is
+    upstream's string: an expectation edited to match the layer instead fails the case."""
+    top = one_case("parca_store", "defaults")
+    case = top["cases"][0]
+    case["expect"]["app_databag"]["remote-store-insecure"] = "False"
+    case["upstream"]["app_databag"]["remote-store-insecure"] = "false"
+    (tmp_path / "bad.json").write_text(json.dumps(top))
+    proc = run_contract(tmp_path)
+    assert proc.returncode == 1 and "1 failed" in proc.stdout, proc.stdout
+    assert "notes no deviation" in proc.stdout, proc.stdout

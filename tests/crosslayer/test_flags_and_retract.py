@@ -141,6 +141,12 @@ def test_unpublish_with_nothing_published_writes_nothing(make_unit, layer):
     result = act(unit, lambda e: e(layer.provides).unpublish())
     assert result.error is None
     assert [args for args in result.relation_sets if "--app" in args] == []
+    # every layer, those of unit databags too: nothing added or changed in the unit databag
+    # (an unpublish may only take away what the layer keeps there without a publication,
+    # parca_scrape's unit address), and where it keeps nothing, no relation-set ran at all
+    assert _own_keys(layer, unit.local_unit_data(rid)).items() <= before.items()
     if not layer.writes_unit_data:
-        assert result.relation_sets == [] and before == {}
+        assert before == {}
+    if before == {}:
+        assert result.relation_sets == []
     assert act(unit, lambda e: e(layer.provides).unpublish()).relation_sets == []

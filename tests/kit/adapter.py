@@ -2,11 +2,12 @@
 
 The runner (``kit.contract``) knows the vector format and Juju; an adapter knows one
 layer: its endpoint names in the test charm, how to make the provider call from a case,
-what the requirer exposes, and which keys carry JSON. A layer's ``adapter.py`` defines a
+what the requirer exposes, and which parts of a databag value upstream leaves
+arbitrary (everything else is compared byte for byte). A layer's ``adapter.py`` defines a
 subclass and ``ADAPTER``, an instance of it; ``kit.registered.adapters()`` collects them.
 """
 
-import json
+from kit import exact
 
 
 class Adapter:
@@ -15,8 +16,6 @@ class Adapter:
     #: endpoint names of the two sides in the example charm's metadata.yaml
     provides_endpoint = None
     requires_endpoint = None
-    #: databag keys whose values are JSON (compared after json.loads)
-    json_keys = ()
     #: case keys that are inputs of a provider case (beyond the common ones)
     provider_inputs = ()
     #: expect keys of a provider case checked by ``check_provider()`` (beyond the databags)
@@ -26,6 +25,10 @@ class Adapter:
     requirer_inputs = ()
     #: expect keys of a requirer case that come from ``exposed()``
     exposed_fields = ()
+    #: whether the requirer side writes into its own databags (then its cases say what, in
+    #: an expect field the adapter checks); when false the runner checks that a requirer
+    #: case leaves every local databag empty
+    requirer_writes = False
     #: expect keys of a requirer case checked by ``check_after()``, once the
     #: runner's own comparisons have passed (e.g. what happens on departure)
     after_fields = ()
@@ -95,6 +98,10 @@ class Adapter:
         are the runner's relation ids, in case order (for values that name relations)."""
         assert self.normalise(field, seen) == self.normalise(field, expected)
 
-    def decode_bag(self, bag):
-        """A databag with JSON-valued keys decoded, for comparison."""
-        return {k: (json.loads(v) if k in self.json_keys else v) for k, v in bag.items()}
+    def compare_value(self, bag, key, got, want, case):
+        """Assert that the value the layer wrote under ``key`` of ``bag`` (``app_databag``,
+        ``unit_databag``, ...) is the recorded ``want``: by default byte for byte (same key
+        order, separators, escaping, compressed bytes). An adapter overrides this only for
+        a value of which upstream leaves a part arbitrary (set order, Juju's unit order), and
+        compares only that part unordered; the contract says which."""
+        exact.assert_same_string(got, want, f"{bag}[{key!r}]")

@@ -4,8 +4,11 @@ Each registered layer's cases are in ``tests/<interface>/vectors.json`` (a copy 
 vectors recorded from the upstream library); ``CONTRACT_VECTORS=<dir>`` runs the
 ``*.json`` files of another directory instead (one file per interface, named as you
 like). A file or a case this runner does not understand fails; nothing is skipped.
-Comparison rules: raw keys byte for byte, JSON keys (the adapter's ``json_keys``) after
-``json.loads``, no extra keys (Juju's own address keys aside). The runner knows the
+Comparison rules: every databag value a case records byte for byte (``kit.exact``: same
+key order, separators, escaping, compressed bytes; decoding only explains a failure), only
+the part upstream leaves arbitrary compared unordered (the adapter's ``compare_value``), no
+extra keys (Juju's own address keys aside); a provider case that records no databag and a
+requirer whose adapter says it writes nothing must leave the databags empty. The runner knows the
 vector format and Juju; each layer's adapter (``tests/<interface>/adapter.py``) knows
 the layer.
 
@@ -153,6 +156,7 @@ def run_provider(adapter, top, case, make_unit, charm_named):
                 | set(adapter.provider_expect_fields), "expect")
     unit = _unit(make_unit, top, case, adapter, charm_named=charm_named,
                  leader=case.get("leader", True))
+    upstream = case.get("upstream") or {}
     inputs = {k: v for k, v in case.items() if k not in ("expect", "upstream")}
     case = dict(_with_charm_dir(inputs, unit.charm_dir), expect=expect)
     remote_app, remote_units = adapter.remote(case)
@@ -190,12 +194,15 @@ def run_provider(adapter, top, case, make_unit, charm_named):
         assert app_bag == {} and unit_bag == {}, "a rejected call wrote data"
         return
     assert "raised" not in outcome, "unexpected ValueError: {}".format(outcome.get("raised"))
-    if "app_databag" in expect:
-        assert adapter.decode_bag(app_bag) == adapter.decode_bag(expect["app_databag"])
-        assert app_bag.keys() == expect["app_databag"].keys()
-    else:
-        assert app_bag == {}
-    assert adapter.decode_bag(unit_bag) == adapter.decode_bag(expect.get("unit_databag", {}))
+    # without a deviation, what the layer must write is what upstream wrote
+    if "deviation" not in case:
+        for bag in ("app_databag", "unit_databag"):
+            if bag in expect and bag in upstream:
+                assert expect[bag] == upstream[bag], (
+                    f"vectors: expect.{bag} is not upstream's and the case notes no deviation")
+    # what was written, byte for byte (nothing where the case records nothing)
+    assert_bag(adapter, case, "app_databag", app_bag, expect.get("app_databag", {}))
+    assert_bag(adapter, case, "unit_databag", unit_bag, expect.get("unit_databag", {}))
     for field in adapter.provider_expect_fields:
         if field in expect:
             adapter.check_provider(field, expect[field], unit_bag, seen)
@@ -271,9 +278,26 @@ def run_requirer(adapter, top, case, make_unit, charm_named):
     for field in adapter.exposed_fields:
         if field in expect:
             adapter.compare(field, seen[field], expect[field], rids)
+    if not adapter.requirer_writes:
+        for rid in rids:
+            assert unit.local_app_data(rid) == {}, f"the requirer wrote its app databag on {rid}"
+            assert unit.local_unit_data(rid) == {}, f"the requirer wrote its unit databag on {rid}"
     after = {field: expect[field] for field in adapter.after_fields if field in expect}
     if after:
         adapter.check_after(unit, rids, after)
+
+
+
+def assert_bag(adapter, case, bag, got, want):
+    """The databag ``bag`` (``app_databag``, ``unit_databag``, ...) the layer wrote is the
+    recorded one: the same keys, each value byte for byte unless the adapter's
+    ``compare_value`` says which part upstream leaves arbitrary."""
+    if not isinstance(want, dict):
+        raise AssertionError(f"{bag}: expected an object of strings, got {want!r:.200}")
+    if set(got) != set(want):
+        raise AssertionError(f"{bag}: keys written {sorted(got)}, recorded {sorted(want)}")
+    for key in sorted(want):
+        adapter.compare_value(bag, key, got[key], want[key], case)
 
 
 RUNNERS = {"provider": run_provider, "requirer": run_requirer}

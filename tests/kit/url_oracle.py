@@ -143,6 +143,18 @@ def older_uts46_answer(raw):
     return False
 
 
+def written(raw):
+    """What upstream writes for a URL a layer accepted, as the oracle of a provides or
+    requires property (a layer is never checked against its own normaliser): pydantic's
+    string; ``raw`` itself where this pydantic's older UTS 46 tables are known to answer
+    otherwise (see ``compare``). AssertionError when upstream rejects ``raw``."""
+    if OLDER_UTS46 and older_uts46_answer(raw):
+        return raw
+    want = upstream(raw)
+    assert want is not None, f"the layer accepted {raw!r}, which upstream rejects"
+    return want
+
+
 def normalise_or_reason(normalise, raw):
     """The layer's answer: ``(normalised, None)`` or ``(None, reason)``."""
     try:

@@ -9,7 +9,6 @@ class ParcaScrape(Adapter):
     interface = "parca_scrape"
     provides_endpoint = "profiling-endpoint"
     requires_endpoint = "profiling-targets"
-    json_keys = ("scrape_jobs", "scrape_metadata")
     provider_inputs = ("jobs_arg",)
     exposed_fields = ("jobs",)
 

@@ -9,7 +9,6 @@ class Profiling(Adapter):
     interface = "profiling"
     provides_endpoint = "receive-profiles"
     requires_endpoint = "send-profiles"
-    json_keys = ("otlp_grpc_endpoint_url", "insecure")
     provider_inputs = ("publish",)
     exposed_fields = ("endpoints",)
 

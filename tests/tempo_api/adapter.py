@@ -7,7 +7,6 @@ class TempoApi(Adapter):
     interface = "tempo_api"
     provides_endpoint = "tempo-api"
     requires_endpoint = "traces-api"
-    json_keys = ("http", "grpc")
     provider_inputs = ("publish",)
     exposed_fields = ("data",)  # publish(**case["publish"]), get_data(): the defaults
 
