@@ -48,6 +48,8 @@ class GrafanaDashboard(Adapter):
     requirer_inputs = ("changes",)
     exposed_fields = ("relations", "dashboards", "has_invalid_dashboards")
     after_fields = ("app_databags",)
+    #: the leader writes ``event`` back (checked by check_after, ``app_databags``)
+    requirer_writes = True
 
     def drive(self, unit, rids, case):
         """Grafana writes its ``event`` (provider cases); a remote application bag is replaced
@@ -73,10 +75,6 @@ class GrafanaDashboard(Adapter):
         return {"templates": endpoint.templates,
                 "events": [dict({"event": "dashboard_status_changed"}, **status)]
                 if status else []}
-
-    def decode_bag(self, bag):
-        """Byte for byte: the bags as written."""
-        return dict(bag)
 
     def check_provider(self, field, expected, unit_bag, seen):
         if field == "events":

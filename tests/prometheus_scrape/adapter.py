@@ -37,7 +37,8 @@ class PrometheusScrape(Adapter):
     interface = "prometheus_scrape"
     provides_endpoint = PROVIDES
     requires_endpoint = REQUIRES
-    json_keys = ("scrape_metadata", "scrape_jobs", "alert_rules")
+    #: the leader writes ``event`` back (checked by check_after, ``app_databags``)
+    requirer_writes = True
     provider_inputs = ("args", "files", "republish", "publish_twice", "remote_app_databag")
     provider_expect_fields = ("events",)
     requirer_inputs = ("fallback_scrape_protocol",)
