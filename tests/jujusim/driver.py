@@ -518,8 +518,14 @@ class Unit:
     @property
     def calls(self):
         """Every hook tool call so far, in order."""
-        with open(self.calls_path) as f:
-            return [json.loads(line) for line in f if line.strip()]
+        return self._calls_since(0)
+
+    def _calls_since(self, offset):
+        """The calls logged from byte ``offset`` of the calls log on (the log only grows)."""
+        with open(self.calls_path, "rb") as f:
+            f.seek(offset)
+            return [json.loads(line) for line in f.read().decode("utf-8").split("\n")
+                    if line.strip()]
 
     @property
     def flags(self):
@@ -587,12 +593,12 @@ class Unit:
         With ``check`` (the default), a failed hook raises ``HookFailed``.
         """
         env = self._env(hook, rid, remote_unit, departing)
-        before = len(self.calls)
+        before = os.path.getsize(self.calls_path)
         error = self.runner.run(hook, env, action=action)
         state = self.state
         (st.discard if error else st.commit)(state)
         st.save(self.state_path, state)
-        result = HookResult(hook, self.calls[before:], error)
+        result = HookResult(hook, self._calls_since(before), error)
         self.history.append(result)
         if error and check:
             raise HookFailed(f"hook {hook} failed:\n{error}")
