@@ -1,7 +1,8 @@
 # Build and test the interface layers. On a fresh machine with python3 and
 # make (and PyPI reachable):
 #   make build   environment + the example charm, built offline by charm-build, in build/
-#   make test    environment + the whole test suite (lint, layers, contract, built charm)
+#   make test    environment + the whole test suite (lint, layers, contract, built charm),
+#                in parallel processes (TEST_WORKERS=auto, one per core)
 #   make vendor  copy the shared modules of layerlib/ into the layers that use them
 #   make docs    regenerate each layer's API reference, interface-*/docs/{provides,requires}.md
 #   make index   regenerate each layer's layer-index entry, interfaces/<layer name>.json
@@ -57,8 +58,11 @@ lint: $(STAMP)
 unit-example: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/example_unit
 
+# The main suite runs in TEST_WORKERS processes (pytest-xdist; auto: one per CPU core).
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: lint unit-example
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 # Hook-cost benchmark (a measurement, not part of test or CI): builds the example charm and
 # its framework-only baseline, writes $(BUILD_DIR)/bench.json and prints the tables.

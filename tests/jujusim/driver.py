@@ -18,11 +18,18 @@ Both runners use the same state file and calls log, so a test can switch
 runner without changing anything else.
 """
 
+import atexit
+import importlib.machinery
 import json
 import os
+import select
+import shutil
+import signal
 import subprocess
 import sys
+import time
 import traceback
+import types
 
 from . import rules, tools
 from . import state as st
@@ -199,6 +206,60 @@ class _HookToolSubprocess:
         return self._run(args, kwargs)[0]
 
 
+def _with_filename(code, filename):
+    """``code`` and every code object nested in it, with ``co_filename`` set to ``filename``."""
+    consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c
+                   for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+class _CompiledSources:
+    """What ``compile`` makes of a module's source, remembered across hooks.
+
+    Every in-process hook imports the charm's ``reactive`` and ``relations``
+    modules afresh, as a new process would; without a bytecode cache (e.g.
+    ``PYTHONDONTWRITEBYTECODE``) that means compiling each of them again in
+    every hook. The same source compiles to the same code, so the code is
+    kept by source (and optimisation level) and handed out again, with the
+    importing file's name (the same source in another copy of the charm).
+    The modules' bodies still run in every hook.
+    """
+
+    LIMIT = 4096  # (source, file) pairs kept; then the cache starts again
+
+    def __init__(self):
+        self._code = {}  # (source, optimize) -> {file name: code}
+        self._size = 0
+        self._original = importlib.machinery.SourceFileLoader.source_to_code
+
+    def source_to_code(self, loader, data, path, *, _optimize=-1):
+        if not isinstance(data, bytes) or not isinstance(path, str):
+            return self._original(loader, data, path, _optimize=_optimize)
+        if self._size >= self.LIMIT:
+            self._code.clear()
+            self._size = 0
+        by_file = self._code.setdefault((data, _optimize), {})
+        code = by_file.get(path)
+        if code is None:
+            code = (_with_filename(next(iter(by_file.values())), path) if by_file
+                    else self._original(loader, data, path, _optimize=_optimize))
+            by_file[path] = code
+            self._size += 1
+        return code
+
+    def __enter__(self):
+        cache = self
+
+        def source_to_code(loader, data, path, *, _optimize=-1):
+            return cache.source_to_code(loader, data, path, _optimize=_optimize)
+
+        importlib.machinery.SourceFileLoader.source_to_code = source_to_code
+        return self
+
+    def __exit__(self, *exc):
+        importlib.machinery.SourceFileLoader.source_to_code = self._original
+
+
 class InProcessRunner:
     """Runs ``charms.reactive.main()`` in this process, resetting it between hooks."""
 
@@ -223,6 +284,7 @@ class InProcessRunner:
             "atexit": list(hookenv._atexit),
             "sys_path": list(sys.path),
         }
+        cls._compiled = _CompiledSources()
 
     def _reset(self):
         """Forget everything a previous hook left in this process, as a new process would."""
@@ -267,7 +329,8 @@ class InProcessRunner:
         try:
             hookenv.subprocess = _HookToolSubprocess()
             bus.dispatch = dispatch
-            reactive.main()
+            with self._compiled:
+                reactive.main()
             return None
         except BaseException as e:  # a hook that raises or exits non-zero
             if isinstance(e, SystemExit) and e.code in (None, 0):
@@ -283,11 +346,97 @@ class InProcessRunner:
             os.environ.update(saved_env)
 
 
-class ExecRunner:
-    """Executes ``<charm_dir>/hooks/<hook>`` as Juju would."""
+def _python_of(path, env):
+    """The interpreter the hook file ``path`` names on its ``#!`` line, resolved on the
+    hook's PATH as ``env`` would (``#!/usr/bin/env python3``), or None when the line is
+    anything else: a hook the fork server does not run."""
+    try:
+        with open(path, "rb") as f:
+            line = f.readline(256).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    words = line[2:].split() if line.startswith("#!") else []
+    if len(words) == 2 and os.path.basename(words[0]) == "env":
+        words = [shutil.which(words[1], path=env.get("PATH", ""))]
+    if len(words) != 1 or not words[0] or not os.path.basename(words[0]).startswith("python"):
+        return None
+    return words[0]
 
-    def __init__(self, charm_dir):
+
+class _ForkServer:
+    """A running ``forkserver.py`` (see there): hook processes forked from a Python that
+    has imported charms.reactive, for the hooks of one interpreter and ``PYTHONPATH``."""
+
+    FILE = os.path.join(HERE, "forkserver.py")
+
+    def __init__(self, python, env):
+        startup = {k: v for k, v in env.items()
+                   if not (k.startswith("JUJU_") or k in ("CHARM_DIR", "UNIT_STATE_DB"))}
+        self.proc = subprocess.Popen([python, self.FILE], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=startup, cwd=HERE)
+        self._buffer = b""
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def _reply(self, deadline):
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return None
+            if not select.select([fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise RuntimeError("jujusim fork server stopped")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def run(self, path, cwd, env, stdout, stderr, timeout):
+        """Run hook file ``path``; returns its exit status (``subprocess``'s convention)."""
+        request = {"path": path, "cwd": cwd, "env": env, "stdout": stdout, "stderr": stderr}
+        self.proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+        pid = self._reply(None)["pid"]
+        reply = self._reply(time.monotonic() + timeout)
+        if reply is None:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reply(None)
+            raise subprocess.TimeoutExpired([path], timeout)
+        return reply["status"]
+
+    def stop(self):
+        if self.alive():
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class ExecRunner:
+    """Executes ``<charm_dir>/hooks/<hook>`` as Juju would.
+
+    A hook file that is a Python script (its ``#!`` line names a Python, as a built
+    charm's do) and is executable runs in a process forked from a Python that has already
+    imported charms.reactive (``forkserver.py``): the same file, environment, working
+    directory and tool calls, without importing the framework again for every hook.
+    ``fork=False`` (or ``JUJUSIM_FORK=0`` in the environment) starts a new interpreter
+    for every hook file, as Juju does, and so does any other hook file.
+    """
+
+    TIMEOUT = 120
+    _servers = {}  # (python, PYTHONPATH) -> _ForkServer, one set per test process
+
+    def __init__(self, charm_dir, fork=None):
         self.charm_dir = charm_dir
+        self.fork = os.environ.get("JUJUSIM_FORK", "1") != "0" if fork is None else fork
 
     def run(self, hook, env, action=None):
         if action is not None:
@@ -297,11 +446,49 @@ class ExecRunner:
             return None  # Juju skips hooks the charm does not have
         env = dict(env)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (HOSTSHIM_DIR, env.get("PYTHONPATH")) if p)
-        proc = subprocess.run([path], cwd=self.charm_dir, env=env,
-                              capture_output=True, text=True, timeout=120)
-        if proc.returncode:
-            return f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}"
+        # The hook's Python and every hook tool's keep their bytecode with the unit (its
+        # workdir, beside the state file), so the charm's modules and the tools compile once
+        # per unit rather than in every process, whatever PYTHONDONTWRITEBYTECODE says, and
+        # nothing is written into the charm or this checkout.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        workdir = os.path.dirname(env["JUJU_SIM_STATE"])
+        env["PYTHONPYCACHEPREFIX"] = os.path.join(workdir, "pycache")
+        server = self._server(path, env) if self.fork else None
+        if server is None:
+            proc = subprocess.run([path], cwd=self.charm_dir, env=env,
+                                  capture_output=True, text=True, timeout=self.TIMEOUT)
+            code, out, err = proc.returncode, proc.stdout, proc.stderr
+        else:
+            out_path, err_path = (os.path.join(workdir, f"hook.{name}") for name in ("out", "err"))
+            code = server.run(path, self.charm_dir, env, out_path, err_path, self.TIMEOUT)
+            with open(out_path) as f_out, open(err_path) as f_err:
+                out, err = f_out.read(), f_err.read()
+        if code:
+            return f"exit {code}\n{out}{err}"
         return None
+
+    @classmethod
+    def _server(cls, path, env):
+        """The fork server for hook file ``path``, started on first use; None when the file
+        is not an executable Python script."""
+        python = _python_of(path, env) if os.access(path, os.X_OK) else None
+        if python is None:
+            return None
+        key = (python, env["PYTHONPATH"])
+        server = cls._servers.get(key)
+        if server is None or not server.alive():
+            server = cls._servers[key] = _ForkServer(python, env)
+        return server
+
+    @classmethod
+    def stop_servers(cls):
+        """Stop every fork server this process started (at exit, or by a test)."""
+        for server in cls._servers.values():
+            server.stop()
+        cls._servers.clear()
+
+
+atexit.register(ExecRunner.stop_servers)
 
 
 RUNNERS = {"inprocess": InProcessRunner, "exec": ExecRunner}
@@ -427,8 +614,14 @@ class Unit:
     @property
     def calls(self):
         """Every hook tool call so far, in order."""
-        with open(self.calls_path) as f:
-            return [json.loads(line) for line in f if line.strip()]
+        return self._calls_since(0)
+
+    def _calls_since(self, offset):
+        """The calls logged from byte ``offset`` of the calls log on (the log only grows)."""
+        with open(self.calls_path, "rb") as f:
+            f.seek(offset)
+            return [json.loads(line) for line in f.read().decode("utf-8").split("\n")
+                    if line.strip()]
 
     @property
     def flags(self):
@@ -507,13 +700,13 @@ class Unit:
         With ``check`` (the default), a failed hook raises ``HookFailed``.
         """
         env = self._env(hook, rid, remote_unit, departing)
-        before = len(self.calls)
+        before = os.path.getsize(self.calls_path)
         error = self.runner.run(hook, env, action=action)
         state = self.state
         (st.discard if error else st.commit)(state)
         st.save(self.state_path, state)
-        result = HookResult(hook, self.calls[before:], error, status=state["status"].get("unit"),
-                            flags=self.flags)
+        result = HookResult(hook, self._calls_since(before), error,
+                            status=state["status"].get("unit"), flags=self.flags)
         self.history.append(result)
         if error and check:
             raise HookFailed(f"hook {hook} failed:\n{error}")

@@ -16,10 +16,21 @@ BOOLEANS = [
     ("y", True), ("n", False), ("Y", True), ("N", False),
     ("1", True), ("0", False),
 ]
+
+
+class Opaque:
+    """An object of no particular kind (``object()``), with a repr that is the same in
+    every process: the test ids are made from reprs, and pytest-xdist's workers must
+    collect the same ids."""
+
+    def __repr__(self):
+        return "<object>"
+
+
 #: What it refuses.
 NOT_BOOLEANS = [None, 2, -1, 0.5, 1.5, float("nan"), float("inf"), "", " ", " true", "true ",
                 "maybe", "truee", "2", "1.0", "01", "null", "\u0442rue", "TRUE\n", "y e s",
-                b"true", [], [True], {}, {"a": 1}, object()]
+                b"true", [], [True], {}, {"a": 1}, Opaque()]
 
 
 @pytest.fixture(scope="module")
