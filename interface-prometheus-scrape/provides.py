@@ -276,12 +276,7 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         if not relations:
             return
         request = self._request()
-        external = request["external"] if request else None
-        fqdn = socket.getfqdn()
-        for relation in relations:
-            bag = relation.to_publish_raw
-            _write_changed(bag, unit_keys(hookenv.local_unit(), bag.get("ingress-address"),
-                                          fqdn, external), UNIT_KEYS)
+        self._sync_units(relations, request)
         if request is None or not hookenv.is_leader():
             return
         topology = self._topology()
@@ -291,6 +286,15 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
             "charm_name": topology.charm_name}, self._alert_rules(request, topology))
         for relation in relations:
             _write_changed(relation.to_publish_app_raw, wanted, APP_KEYS)
+
+    def _sync_units(self, relations, request):
+        """Write this unit's keys (its address on each relation), changed keys only."""
+        external = request["external"] if request else None
+        fqdn = socket.getfqdn()
+        for relation in relations:
+            bag = relation.to_publish_raw
+            _write_changed(bag, unit_keys(hookenv.local_unit(), bag.get("ingress-address"),
+                                          fqdn, external), UNIT_KEYS)
 
     def _clear(self, relations):
         for relation in relations:
@@ -324,8 +328,9 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         stored = self._kv.getrange(self._key("rejected."), strip=True)
         for rid in set(stored) - rids:
             self._kv.unset(self._key("rejected." + rid))
+        # is-leader only where a report is kept: a hook without one asks Juju nothing
         toggle_flag(self.expand_name("{endpoint_name}.rejected"),
-                    hookenv.is_leader() and any(rid in rids for rid in stored))
+                    any(rid in rids for rid in stored) and hookenv.is_leader())
 
     def _resync(self, hook):
         """A new leader, a new version of the charm (and its rule files) or new addresses:
@@ -333,6 +338,12 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         if self._retracted:
             if hook in RESYNC_HOOKS:
                 self._clear(self.relations)
+            return
+        if hook == ADDRESS_HOOK:
+            # only the unit keys hold an address; an external URL gives none to re-check
+            request = self._request()
+            if request is not None and request["external"] is None:
+                self._sync_units(self.relations, request)
             return
         if hook == "leader-elected":
             self._read_reports(self.relations)

@@ -309,6 +309,7 @@ def _measured_runner(unit, tmp_path):
     import time
 
     runner, real_run = unit.runner, subprocess.run
+    runner.fork = False  # a new interpreter per hook (not the fork server): its own peak RSS
     out = str(tmp_path / "rss")
     took = []
 
@@ -342,7 +343,7 @@ def test_requires_config_that_decodes_to_gigabytes_is_refused_in_bounded_memory(
     one = base64.b64encode(lzma.compress(inner, preset=9)).decode()
     raw = config(dashboards=[one] * 200)
     assert len(raw) < 2 * 1024 * 1024
-    collector = make_unit(charm=built_charm, unit="collector/0", runner="exec")
+    collector = make_unit(charm=built_charm, unit="collector/0", runner="exec", subordinate=True)
     collector.run_hook("install")
     peak = _measured_runner(collector, tmp_path)
     good = relate(collector, app="db", data={"config": config(log_slots=["pg:logs"])})
@@ -411,7 +412,7 @@ def peered(make_unit, own_charm):
     meta["peers"] = {"peers": {"interface": "collector_replica"}}
     with open(path, "w") as f:
         yaml.safe_dump(meta, f)
-    unit = make_unit(charm=charm, unit="opentelemetry-collector/0")
+    unit = make_unit(charm=charm, unit="opentelemetry-collector/0", subordinate=True)
     unit.start()
     return unit
 
@@ -420,8 +421,8 @@ def test_requires_peers_share_every_collector_unit_s_rules_and_dashboards(peered
     other_rules = {"groups": [{"name": "o", "rules": [{"alert": "B", "expr": "up"}]}]}
     theirs = _entry("db/0", "7", other_rules, {}, [dashboard({"title": "Other"}),
                                                    dashboard({"uid": "x"})])
-    prid = peered.relate("peers", "opentelemetry-collector", units=["opentelemetry-collector/1"],
-                         unit_data={"opentelemetry-collector/1": {"config-db/0": theirs}})
+    # a second collector unit joins the peer relation Juju made with the application
+    prid = peered.add_peer("opentelemetry-collector/1", {"config-db/0": theirs})
     mine = dashboard({"title": "T"})
     rid = relate(peered, data={"config": config(metrics_alert_rules=RULES,
                                                 metrics_scrape_jobs=[JOB], dashboards=[mine])})

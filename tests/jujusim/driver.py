@@ -724,6 +724,13 @@ class Unit:
                                   remote_endpoint=remote_endpoint,
                                   remote_subordinate=remote_subordinate)
         rules.check_databag(app_data, "app_data")
+        return self._create_relation(endpoint, remote_app, spec, app_data=app_data,
+                                     bind_address=bind_address, remote_endpoint=remote_endpoint,
+                                     remote_subordinate=remote_subordinate)
+
+    def _create_relation(self, endpoint, remote_app, spec, app_data=None, bind_address=None,
+                         remote_endpoint=None, remote_subordinate=False):
+        """Put a relation Juju allows into the model; returns its id."""
         holder = {}
 
         def change(state):
@@ -794,6 +801,27 @@ class Unit:
             result = self.add_unit(rid, name, (unit_data or {}).get(name),
                                    address=(addresses or {}).get(name), **kw)
             hooks.extend(result.hooks)
+        return RelationId(rid, hooks)
+
+    def add_peer(self, unit, data=None, endpoint=None, address=None, **kw):
+        """Another unit of this application, ``unit``, joins the peer relation ``endpoint``
+        (default: the charm's one peer endpoint), which Juju creates with the application:
+        relation-created the first time, then joined and changed. ``data`` is that unit's
+        databag. Returns the peer relation's id (a ``RelationId``, with the hooks run)."""
+        peers = sorted(name for name, spec in self.endpoints.items() if spec["role"] == "peers")
+        if endpoint is None and len(peers) == 1:
+            endpoint = peers[0]
+        if endpoint not in peers:
+            raise JujuError(f'application "{self.app}" has no peer relation "{endpoint}" '
+                            f"(its peer endpoints: {', '.join(peers) or 'none'})")
+        rids = self.relation_ids(endpoint)
+        hooks = []
+        if rids:
+            rid = rids[0]
+        else:
+            rid = self._create_relation(endpoint, self.app, self.endpoints[endpoint])
+            hooks.append(self.run_hook(f"{endpoint}-relation-created", rid=rid, **kw))
+        hooks.extend(self.add_unit(rid, unit, data, address=address, **kw).hooks)
         return RelationId(rid, hooks)
 
     def relation_state(self, rid):

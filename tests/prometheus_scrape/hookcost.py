@@ -26,6 +26,9 @@ ENDPOINTS = {
     "metrics-endpoint": Case(
         "prometheus_scrape", "provides",
         publish=lambda e: e.publish([{"static_configs": [{"targets": ["*:9100"]}]}]),
+        publish_given_address=lambda e: e.publish(
+            [{"static_configs": [{"targets": ["*:9100"]}]}],
+            external_url="http://target.example.com:9100/"),
         flat_in_units=True),
     "metrics-targets": Case(
         "prometheus_scrape", "requires", app_data=_scrape_app, unit_data=_scrape_unit,

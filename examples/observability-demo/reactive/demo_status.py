@@ -14,7 +14,7 @@ from charms.reactive import endpoint_from_name, is_flag_set
 PROBLEMS = "demo.problem."
 #: the requires endpoints whose state the status shows
 REQUIRES = ("metrics-api", "traces-api", "profiling-store", "profiling-targets", "send-profiles",
-            "cos-agent-collector")
+            "cos-agent-collector", "metrics-targets", "dashboards")
 
 
 def report_problem(source, message=None):
