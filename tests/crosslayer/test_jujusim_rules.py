@@ -164,6 +164,13 @@ def test_a_relation_not_in_the_model_is_named_with_those_that_are(unit):
             match=rf"relation traces-api:99 not found \(relations in the model: {rid}\)")
 
 
+def test_a_peer_unit_joins_only_a_peer_endpoint_the_charm_has(unit):
+    """The example charm has no peer endpoint: add_peer() names that, and changes nothing."""
+    refused(unit, unit.add_peer, "observability-demo/1",
+            match=r'application "observability-demo" has no peer relation "None" '
+                  r"\(its peer endpoints: none\)")
+
+
 def test_an_invalid_application_name_is_refused(unit):
     refused(unit, unit.relate, "traces-api", "Tempo_2", match="not a valid application name")
 
