@@ -82,7 +82,7 @@ def summary(output):
     return {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", last)}
 
 
-def testpaths():
+def author_testpaths():
     """The ``testpaths`` of the author charm's pytest.ini (what a bare ``pytest`` runs)."""
     import configparser
 
@@ -95,7 +95,7 @@ def testpaths():
 def test_the_pages_commands_run_every_author_charm_test_and_all_pass(author_charm, line):
     proc = run(author_charm, line)
     args = line.split()[3:]
-    (target,) = args or testpaths()
+    (target,) = args or author_testpaths()
     expected = sum(count_tests(os.path.join(CHARM, target, name))
                    for name in os.listdir(os.path.join(CHARM, target))
                    if name.startswith("test_") and name.endswith(".py"))
@@ -121,7 +121,7 @@ def test_without_the_patch_module_lines_every_unit_test_errors(author_charm, tmp
 
 def test_pytest_ini_runs_the_harness_tests_only():
     """A bare ``python -m pytest`` collects neither the submodule's tests nor the unit tests."""
-    assert testpaths() == ["tests/harness"]
+    assert author_testpaths() == ["tests/harness"]
 
 
 def test_harness_and_unit_tests_in_one_process_fail_saying_why(author_charm):
