@@ -34,6 +34,7 @@ import types
 from . import rules, tools
 from . import state as st
 from .rules import JujuError  # noqa: F401  (raised by Unit's methods; importable from here)
+from .toolserver import SOCKET_ENV, ToolServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN_DIR = os.path.join(HERE, "bin")
@@ -429,14 +430,21 @@ class ExecRunner:
     directory and tool calls, without importing the framework again for every hook.
     ``fork=False`` (or ``JUJUSIM_FORK=0`` in the environment) starts a new interpreter
     for every hook file, as Juju does, and so does any other hook file.
+
+    The hook's tool calls are answered by this process's tool server (``toolserver.py``:
+    each tool process is a client, as Juju's tools are clients of the unit agent);
+    ``tool_server=False`` (or ``JUJUSIM_TOOL_SERVER=0``) makes every tool process run the
+    tool code itself.
     """
 
     TIMEOUT = 120
     _servers = {}  # (python, PYTHONPATH) -> _ForkServer, one set per test process
 
-    def __init__(self, charm_dir, fork=None):
+    def __init__(self, charm_dir, fork=None, tool_server=None):
         self.charm_dir = charm_dir
         self.fork = os.environ.get("JUJUSIM_FORK", "1") != "0" if fork is None else fork
+        self.tool_server = (os.environ.get("JUJUSIM_TOOL_SERVER", "1") != "0"
+                            if tool_server is None else tool_server)
 
     def run(self, hook, env, action=None):
         if action is not None:
@@ -453,6 +461,8 @@ class ExecRunner:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         workdir = os.path.dirname(env["JUJU_SIM_STATE"])
         env["PYTHONPYCACHEPREFIX"] = os.path.join(workdir, "pycache")
+        if self.tool_server:
+            env[SOCKET_ENV] = ToolServer.address()
         server = self._server(path, env) if self.fork else None
         if server is None:
             proc = subprocess.run([path], cwd=self.charm_dir, env=env,
@@ -489,6 +499,7 @@ class ExecRunner:
 
 
 atexit.register(ExecRunner.stop_servers)
+atexit.register(ToolServer.stop)
 
 
 RUNNERS = {"inprocess": InProcessRunner, "exec": ExecRunner}

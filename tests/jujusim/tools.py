@@ -1,7 +1,8 @@
 """Juju hook tools, simulated over the state file (see ``state.py``).
 
 ``run(argv, env, stdin)`` implements one tool call and returns
-``(exit_code, stdout, stderr)``. The executables in ``bin/`` call it, and
+``(exit_code, stdout, stderr)``. The executables in ``bin/`` call it (or, in exec hooks,
+the tool server they are clients of: ``toolserver.py``), and
 the in-process driver calls it directly with the very same command lines
 charmhelpers builds. Every call is appended to the calls log
 (``JUJU_SIM_CALLS``, one JSON object per line: hook, tool, args).
@@ -186,7 +187,7 @@ def relation_get(state, args, env):
     return _format(value, opts.get("--format"))
 
 
-def relation_set(state, args, env, stdin=None):
+def relation_set(state, args, env, stdin=None, cwd=None):
     if args == ["--help"]:
         return RELATION_SET_HELP
     opts, pos = _split_options(args, flags=("--app",),
@@ -196,7 +197,11 @@ def relation_set(state, args, env, stdin=None):
     settings = {}
     if "--file" in opts:
         source = opts["--file"]
-        text = stdin if source == "-" else open(source).read()
+        if source == "-":
+            text = stdin
+        else:  # a relative path is the caller's (the tool server's caller's cwd)
+            with open(os.path.join(cwd, source) if cwd else source) as f:
+                text = f.read()
         loaded = _yaml().safe_load(text) or {}
         if not isinstance(loaded, dict):
             raise ToolError("ERROR expected YAML map of settings", 2)
@@ -355,8 +360,9 @@ HANDLERS = {
 WRITERS = {"relation-set", "leader-set", "status-set", "application-version-set"}
 
 
-def run(argv, env=None, stdin=None):
-    """Run hook tool ``argv`` against the state file named by ``JUJU_SIM_STATE``."""
+def run(argv, env=None, stdin=None, cwd=None):
+    """Run hook tool ``argv`` against the state file named by ``JUJU_SIM_STATE``; ``cwd`` is
+    the caller's working directory when it is not this process's (the tool server)."""
     env = os.environ if env is None else env
     tool = os.path.basename(argv[0])
     args = list(argv[1:])
@@ -371,7 +377,7 @@ def run(argv, env=None, stdin=None):
     state = st.load(path)
     try:
         if handler is relation_set:
-            out = handler(state, args, env, stdin=stdin)
+            out = handler(state, args, env, stdin=stdin, cwd=cwd)
         else:
             out = handler(state, args, env)
     except ToolError as e:
