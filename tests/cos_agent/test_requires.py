@@ -345,8 +345,8 @@ def test_requires_config_that_decodes_to_gigabytes_is_refused_in_bounded_memory(
     assert len(raw) < 2 * 1024 * 1024
     collector = make_unit(charm=built_charm, unit="collector/0", runner="exec", subordinate=True)
     collector.run_hook("install")
-    peak = _measured_runner(collector, tmp_path)
     good = relate(collector, app="db", data={"config": config(log_slots=["pg:logs"])})
+    peak = _measured_runner(collector, tmp_path)  # the hooks of the relation with the bombs
     bad = relate(collector, data={"config": raw})
     rss_kib, seconds = peak()
     assert collector.history[-1].error is None

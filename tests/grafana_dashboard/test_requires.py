@@ -12,6 +12,7 @@ import pytest
 from grafana_dashboard.support import REQUIRES as EP
 from grafana_dashboard.support import bag, template
 from jujusim.driver import HOSTSHIM_DIR
+from jujusim.toolserver import SOCKET_ENV, ToolServer
 
 PANEL = {"type": "graph", "datasource": "${prometheusds}", "targets": [{"expr": "up"}]}
 
@@ -154,8 +155,9 @@ def test_content_with_too_many_json_values_is_refused(grafana, import_layer):
 
 
 class PeakRunner:
-    """Runs the built charm's hooks as processes, as the exec runner does, and keeps the peak
-    resident memory (KiB) of each hook process."""
+    """Runs the built charm's hooks as processes, each a new interpreter (not forked from
+    the exec runner's fork server: its own peak), with the exec runner's tool server, and
+    keeps the peak resident memory (KiB) of each hook process."""
 
     def __init__(self, charm_dir):
         self.charm_dir = charm_dir
@@ -165,7 +167,7 @@ class PeakRunner:
         path = os.path.join(self.charm_dir, "hooks", hook)
         if not os.path.exists(path):
             return None
-        env = dict(env, PYTHONPATH=HOSTSHIM_DIR)
+        env = dict(env, PYTHONPATH=HOSTSHIM_DIR, **{SOCKET_ENV: ToolServer.address()})
         proc = subprocess.Popen([path], cwd=self.charm_dir, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -183,10 +185,9 @@ def test_bomb_is_refused_in_bounded_memory_of_the_hook_process(make_unit, built_
     peaks = {}
     for name, content in (("plain", template(dashboard("a"))["content"]), ("bomb", bomb())):
         unit = make_unit(unit="grafana/0", charm=built_charm, runner="exec", leader=True)
-        unit.runner = PeakRunner(unit.charm_dir)
         unit.start()
         rid = unit.relate(EP, "workload", units=1)
-        unit.runner.peaks.clear()
+        unit.runner = PeakRunner(unit.charm_dir)  # only the hooks that read the dashboard
         unit.set_remote_app_data(rid, bag({"file:x": dict(template({}), content=content)}))
         peaks[name] = max(unit.runner.peaks)
         assert (EP + ".invalid" in unit.flags) == (name == "bomb")
