@@ -59,10 +59,11 @@ unit-example: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/example_unit
 
 # The main suite runs in TEST_WORKERS processes (pytest-xdist; auto: one per CPU core).
-# TEST_WORKERS=0 runs it in this one process.
+# TEST_WORKERS=0 runs it in this one process. Tests that share one costly set-up across
+# processes carry an xdist_group mark, and --dist loadgroup gives each group to one worker.
 TEST_WORKERS ?= auto
 test: lint unit-example
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 # Hook-cost benchmark (a measurement, not part of test or CI): builds the example charm and
 # its framework-only baseline, writes $(BUILD_DIR)/bench.json and prints the tables.
