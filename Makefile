@@ -20,9 +20,13 @@ EXAMPLE := examples/observability-demo
 
 .PHONY: vendor build test lint unit-example test-pythons docs index bench fuzz mutate clean
 
+# The venv's packages are installed by uv (from PyPI, pinned below), several times faster
+# than pip: it downloads in parallel and keeps what it downloaded for the next venv.
+UV_VERSION := 0.9.17
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
 	touch $@
 
 venv: $(STAMP)
