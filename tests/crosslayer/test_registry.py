@@ -56,3 +56,12 @@ def test_make_fuzz_runs_every_layers_properties_once(processes):
     assert sorted(files) == sorted(path for i in LAYERS for path in fuzz_report.fuzz_files(i))
     assert {os.path.join("tests", i, "test_fuzz.py") for i in LAYERS} <= set(files)
     assert os.path.join("tests", "parca_scrape", "test_fuzz_exact.py") in files
+
+
+def test_make_fuzz_layers_runs_only_the_layers_named():
+    groups = fuzz_report.groups(2, ["profiling", "cos_agent"])
+    files = sorted(path for group in groups for path in group)
+    assert files == sorted(fuzz_report.fuzz_files("cos_agent") + fuzz_report.fuzz_files("profiling"))
+    assert len(groups) == 2
+    with pytest.raises(SystemExit, match="not registered layers"):
+        fuzz_report.groups(2, ["no_such_layer"])
