@@ -16,9 +16,10 @@ from kit import contract
 
 
 @pytest.fixture(scope="session")
-def charm_named(charm_dir, tmp_path_factory):
-    """``charm_named(name)``: the test charm, its metadata ``name`` changed to ``name``
-    (``None``: the test charm itself)."""
+def charm_named(charms, tmp_path_factory):
+    """``charm_named(name)``: the test charm of every layer, its metadata ``name`` changed
+    to ``name`` (``None``: the test charm itself)."""
+    charm_dir = charms()
     made = {None: charm_dir}
 
     def get(name):
