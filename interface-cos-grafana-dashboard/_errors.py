@@ -1,7 +1,14 @@
 # Vendored from layerlib/_errors.py by `make vendor`: do not edit; edit the source.
-"""The exception every layer raises for remote data it cannot use."""
+"""The exception every layer raises for remote data it cannot use, and how a message quotes
+another exception."""
 
 
 class InvalidDataError(ValueError):
     """Relation data that does not follow the wire format; the message says which key and
     why, and never contains a secret (a token, a URL password)."""
+
+
+def first_line(error):
+    """An exception's message, first line only (YAML errors run over several); its type's
+    name when it has none."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
