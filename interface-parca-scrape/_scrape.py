@@ -1,19 +1,6 @@
 # Vendored from layerlib/_scrape.py by `make vendor`: do not edit; edit the source.
-"""What the two scrape interfaces do alike: their jobs named and listed the same way, their
-units in the same order, and a target's keys written and withdrawn the same way.
-
-Shared by prometheus_scrape and parca_scrape (upstream's ``parca_scrape`` library
-was made from ``prometheus_scrape``'s; both write ``scrape_jobs`` and
-``scrape_metadata`` in the application databag and the unit's address in its own):
-
-* ``job_label(index, job, max_name)``: how a message names a job;
-* ``job_list(key, jobs, label)``: decoded ``scrape_jobs``, checked to be a list of
-  job objects (``InvalidDataError`` naming the first that is not);
-* ``unit_sort_key(unit_name)``: units by application, then unit number;
-* ``hook_relations(endpoint, hook)``: the relation an endpoint's own relation hook is about;
-* ``write_changed(bag, wanted, keys)`` and ``clear_keys(relations, unit_keys, app_keys)``:
-  a target's keys written (changed ones only) and withdrawn.
-"""
+"""What parca_scrape and prometheus_scrape (upstream's parca library was made from
+prometheus') do alike: jobs named and listed, units ordered, a target's keys written."""
 
 from charmhelpers.core import hookenv
 
@@ -21,8 +8,7 @@ from ._errors import InvalidDataError
 
 
 def job_label(index, job, max_name=None):
-    """``job 1 ('second')``: how messages name a job (its name cut to ``max_name``
-    characters when given; only the index when it has no name)."""
+    """``job 1 ('second')``: how messages name a job (the name cut to ``max_name``)."""
     name = job.get("job_name") if isinstance(job, dict) else None
     if isinstance(name, str) and name:
         return f"job {index} ({(name if max_name is None else name[:max_name])!r})"
@@ -30,9 +16,7 @@ def job_label(index, job, max_name=None):
 
 
 def job_list(key, jobs, label=job_label):
-    """``jobs`` (the decoded value of ``key``) when it is a list of job objects;
-    ``InvalidDataError`` when it is not a list, or names the first item that is not an
-    object (``label(index, job)``)."""
+    """``jobs`` (decoded ``key``), or ``InvalidDataError`` unless a list of objects."""
     if not isinstance(jobs, list):
         raise InvalidDataError(f"{key} is not a JSON list")
     for index, job in enumerate(jobs):
@@ -48,8 +32,8 @@ def unit_sort_key(unit_name):
 
 
 def hook_relations(endpoint, hook):
-    """In a relation hook of ``endpoint`` (not ``-departed`` or ``-broken``): the relations of
-    ``endpoint`` that hook is about (``hookenv.relation_id()``); None in any other hook."""
+    """The relations ``hook`` is about when it is a relation hook of ``endpoint`` (not
+    ``-departed`` or ``-broken``), else None."""
     if hook.startswith(endpoint.endpoint_name + "-relation-") and not hook.endswith(
             ("-departed", "-broken")):
         rid = hookenv.relation_id()
@@ -66,8 +50,7 @@ def write_changed(bag, wanted, keys):
 
 
 def clear_keys(relations, unit_keys, app_keys):
-    """Remove this unit's ``unit_keys`` from ``relations`` and, on the leader, the
-    application's ``app_keys`` (``is-leader`` asked only when there are relations)."""
+    """Remove this unit's keys from ``relations`` and, on the leader, the application's."""
     for relation in relations:
         write_changed(relation.to_publish_raw, {}, unit_keys)
     if relations and hookenv.is_leader():

@@ -1,6 +1,5 @@
 # Vendored from layerlib/_errors.py by `make vendor`: do not edit; edit the source.
-"""The exception every layer raises for remote data it cannot use, and how a message quotes
-another exception."""
+"""The exception every layer raises for remote data it cannot use."""
 
 
 class InvalidDataError(ValueError):
@@ -9,6 +8,5 @@ class InvalidDataError(ValueError):
 
 
 def first_line(error):
-    """An exception's message, first line only (YAML errors run over several); its type's
-    name when it has none."""
+    """An exception's message, first line only (or its type's name)."""
     return (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -4,8 +4,7 @@
 Shared by every layer whose wire format carries URLs (prometheus_api, tempo_api):
 ``normalise_http_url`` validates and normalises one URL, ``without_password``
 masks a URL's password for ``repr()`` and messages. Neither ever puts the text
-it rejects into an error message (a "port" can be a password). ``UrlPair`` is
-what both layers' data classes of a ``direct_url`` and an ``ingress_url`` share.
+it rejects into an error message (a "port" can be a password).
 
 Upstream (pydantic 2, whose URL type is the Rust ``url`` crate) parses a URL by
 the WHATWG URL Standard; this module follows the same steps for the two
@@ -18,7 +17,6 @@ UTS 46 (IDNA) mapping table. Those are refused, never turned into another host.
 import functools
 import re
 import unicodedata
-from typing import Dict, Optional
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -526,14 +524,12 @@ def checked_url(value, label, error=ValueError):
 
 
 class UrlPair:
-    """Mixin of a frozen dataclass with the fields ``direct_url`` and ``ingress_url`` (declare
-    it with ``repr=False``): a ``repr()`` with URL passwords masked, and ``as_dict()``."""
+    """Mixin of a ``repr=False`` dataclass of ``direct_url`` and ``ingress_url``."""
 
     def __repr__(self):
         direct, ingress = without_password(self.direct_url), without_password(self.ingress_url)
         return f"{type(self).__name__}(direct_url={direct!r}, ingress_url={ingress!r})"
 
-    def as_dict(self) -> Dict[str, Optional[str]]:
-        """``{"direct_url": ..., "ingress_url": ...}`` (``None`` when absent), as upstream
-        exposes it."""
+    def as_dict(self):
+        """Both URLs (``None`` when absent), as upstream exposes them."""
         return {"direct_url": self.direct_url, "ingress_url": self.ingress_url}

@@ -1,5 +1,4 @@
-"""The exception every layer raises for remote data it cannot use, and how a message quotes
-another exception."""
+"""The exception every layer raises for remote data it cannot use."""
 
 
 class InvalidDataError(ValueError):
@@ -8,6 +7,5 @@ class InvalidDataError(ValueError):
 
 
 def first_line(error):
-    """An exception's message, first line only (YAML errors run over several); its type's
-    name when it has none."""
+    """An exception's message, first line only (or its type's name)."""
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
