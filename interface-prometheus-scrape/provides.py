@@ -299,13 +299,20 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         clear_keys(relations, UNIT_KEYS, APP_KEYS)
 
     def _report(self, relation):
-        """The decoded ``event`` of ``relation``, or None (nothing, or not usable: logged)."""
-        try:
-            return decode_event(relation.received_app_raw.get(EVENT))
-        except InvalidDataError as e:
-            hookenv.log(f"{self.endpoint_name}: relation {relation.relation_id}: {e}; ignored",
-                        level=hookenv.WARNING)
-            return None
+        """The decoded ``event`` of ``relation``, or None (nothing, or not usable: logged once
+        in a hook, however often the layer and the charm ask)."""
+        raw = relation.received_app_raw.get(EVENT)
+        decoded = self.__dict__.setdefault("_decoded_events", {})
+        key = (relation.relation_id, raw)
+        if key not in decoded:
+            try:
+                decoded[key] = decode_event(raw)
+            except InvalidDataError as e:
+                hookenv.log(f"{self.endpoint_name}: relation {relation.relation_id}: {e}; ignored",
+                            level=hookenv.WARNING)
+                decoded[key] = None
+        report = decoded[key]
+        return dict(report) if report else report
 
     def _read_reports(self, relations):
         """On the leader, keep whether each of ``relations`` reports refused rules or jobs."""
