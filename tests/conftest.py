@@ -53,8 +53,8 @@ settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
-def charms(tmp_path_factory):
-    """``charms(interface=None)``: the unbuilt test charm, no handlers, with every layer, or
+def layer_charms(tmp_path_factory):
+    """``layer_charms(interface=None)``: the unbuilt test charm, no handlers, with every layer, or
     with the layer of ``interface`` alone (``helpers.assemble_charm``: only its endpoints);
     each assembled once per session."""
     made = {}
@@ -76,13 +76,13 @@ def layer_of(node):
 
 
 @pytest.fixture
-def charm_dir(request, charms):
+def charm_dir(request, layer_charms):
     """The unbuilt charm of in-process tests: in a layer's own test package
     (tests/<interface>/), a charm of that layer alone, as a charm that includes only it
     (every hook imports and starts one layer, not eight: several times faster); elsewhere
     (tests/crosslayer/: the contract, the lifecycle, flag and hook-cost tables) the charm
     of every layer, each hook running them all."""
-    return charms(layer_of(request.node))
+    return layer_charms(layer_of(request.node))
 
 
 @pytest.fixture(scope="session")
@@ -147,9 +147,9 @@ def leader(juju_unit):
 
 
 @pytest.fixture(scope="session")
-def import_layer(charms):
+def import_layer(layer_charms):
     """Import ``relations.<interface>.<module>`` the way a built charm does (from hooks/)."""
-    charm_dir = charms()
+    charm_dir = layer_charms()
     import importlib
     import sys
 

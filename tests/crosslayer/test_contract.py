@@ -16,7 +16,7 @@ from kit import contract
 
 
 @pytest.fixture(scope="session")
-def charm_named(charms, tmp_path_factory):
+def charm_named(layer_charms, tmp_path_factory):
     """``charm_named(name, interface)``: the test charm of the layer of ``interface`` alone
     (a charm that includes only the layer a case is about), its metadata ``name`` changed
     to ``name`` (``None``: that charm itself)."""
@@ -24,7 +24,7 @@ def charm_named(charms, tmp_path_factory):
 
     def get(name, interface):
         if (name, interface) not in made:
-            charm_dir = charms(interface)
+            charm_dir = layer_charms(interface)
             if name is None:
                 made[name, interface] = charm_dir
             else:

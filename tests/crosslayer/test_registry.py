@@ -69,8 +69,8 @@ def test_make_fuzz_layers_runs_only_the_layers_named():
 
 
 @pytest.mark.parametrize("interface", LAYERS)
-def test_a_layers_own_tests_run_a_charm_of_that_layer_alone(charms, interface):
-    charm = charms(interface)
+def test_a_layers_own_tests_run_a_charm_of_that_layer_alone(layer_charms, interface):
+    charm = layer_charms(interface)
     assert os.listdir(os.path.join(charm, "hooks", "relations")) == [interface]
     with open(os.path.join(charm, "metadata.yaml")) as f:
         meta = yaml.safe_load(f)
