@@ -23,7 +23,7 @@ EXAMPLE := examples/observability-demo
 # The venv's packages are installed by uv (from PyPI, pinned below), several times faster
 # than pip: it downloads in parallel and keeps what it downloaded for the next venv.
 UV_VERSION := 0.9.17
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pytest-jujusim/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
