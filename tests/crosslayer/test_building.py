@@ -128,7 +128,7 @@ def test_without_the_exclude_the_checkout_would_be_shipped(tmp_path):
     charm = author_charm_with_checkout(tmp_path, exclude=False)
     run_offline_commands(charm)
     paths = files_of(str(tmp_path / "src" / "build" / "author-charm"))
-    assert os.path.join(SUBMODULE, "tests", "jujusim", "bin", "relation-get") in paths
+    assert os.path.join(SUBMODULE, "pytest-jujusim", "jujusim", "hook-tool") in paths
     assert os.path.join(SUBMODULE, "examples", "observability-demo", "metadata.yaml") in paths
 
 
