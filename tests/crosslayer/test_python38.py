@@ -18,7 +18,8 @@ LAYER_FILES = sorted(f for path in helpers.layer_dirs().values()
 LAYER_FILES += sorted(glob.glob(os.path.join(helpers.ROOT, "examples", "*", "reactive", "*.py")))
 # The simulated Juju (pytest-jujusim, requires-python >= 3.8) and its hook tool template.
 SIMULATOR = os.path.join(helpers.ROOT, "pytest-jujusim", "jujusim")
-LAYER_FILES += sorted(glob.glob(os.path.join(SIMULATOR, "*.py")) + glob.glob(os.path.join(SIMULATOR, "*", "*.py"))
+LAYER_FILES += sorted(glob.glob(os.path.join(SIMULATOR, "*.py"))
+                      + glob.glob(os.path.join(SIMULATOR, "*", "*.py"))
                       + [os.path.join(SIMULATOR, "hook-tool")])
 
 
