@@ -1,9 +1,10 @@
 """pytest plugin: the simulated Juju as fixtures, for any reactive charm.
 
 Installed with the ``pytest-jujusim`` distribution, pytest loads it by itself
-(its ``pytest11`` entry point, ``jujusim``): no ``pytest_plugins`` line, no
-``pythonpath`` (docs/testing-your-charm.md walks through a charm's tests;
-``-p no:jujusim`` turns it off). The charm is named by the ``jujusim_charm``
+(its ``pytest11`` entry point, named ``jujusim.plugin`` as the module is, so a
+``pytest_plugins = ["jujusim.plugin"]`` line left from before changes nothing):
+no ``pytest_plugins`` line, no ``pythonpath`` (docs/testing-your-charm.md walks
+through a charm's tests; ``-p no:jujusim.plugin`` turns it off). The charm is named by the ``jujusim_charm``
 ini option (a directory, relative to the rootdir), or by overriding the
 ``jujusim_charm`` fixture.
 

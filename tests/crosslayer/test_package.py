@@ -34,7 +34,8 @@ def read(*parts):
 def test_distribution_declares_the_pytest11_entry_point_and_its_version():
     dist = importlib.metadata.distribution(DIST)
     points = [(ep.name, ep.value) for ep in dist.entry_points if ep.group == "pytest11"]
-    assert points == [("jujusim", "jujusim.plugin")]
+    # named as the module, so that an old `pytest_plugins = ["jujusim.plugin"]` is a no-op
+    assert points == [("jujusim.plugin", "jujusim.plugin")]
     assert dist.version == jujusim.__version__ == "0.1.0"
     requires = {r.split(";")[0].split(">")[0].split("=")[0].strip().lower() for r in dist.requires or ()}
     # the charm's framework is the charm's, not a dependency of the harness
@@ -42,7 +43,7 @@ def test_distribution_declares_the_pytest11_entry_point_and_its_version():
 
 
 def test_this_suite_loads_the_plugin_from_the_entry_point_with_no_conftest_line(request):
-    assert request.config.pluginmanager.get_plugin("jujusim") is plugin
+    assert request.config.pluginmanager.get_plugin("jujusim.plugin") is plugin
     tree = ast.parse(read(helpers.TESTS, "conftest.py"))
     assigned = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
                 if isinstance(t, ast.Name)}
@@ -81,7 +82,7 @@ def test_the_wheel_holds_every_module_and_data_file_and_no_symlink(wheel):
     modules = {f"jujusim/{n}" for n in os.listdir(os.path.join(PACKAGE_DIR, "jujusim")) if n.endswith(".py")}
     assert modules | {"jujusim/hook-tool", "jujusim/hostshim/sitecustomize.py"} <= names, names
     assert not [i.filename for i in infos if stat.S_ISLNK(i.external_attr >> 16)]
-    assert "[pytest11]\njujusim = jujusim.plugin" in entry_points
+    assert "[pytest11]\njujusim.plugin = jujusim.plugin" in entry_points
 
 
 def test_tool_dir_links_every_tool_to_one_executable_that_finds_this_package():
@@ -153,15 +154,43 @@ def test_the_plugin_sets_the_ini_options_relative_to_the_rootdir(tmp_path):
         "    assert build.configured['interfaces_dir'] == os.path.join(root, 'layers')\n"
         "    assert build.configured['layers_dir'] == os.path.join(root, 'layers', 'offline')\n"
         "    assert build.find_interfaces_dir() == os.path.join(root, 'layers')\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "JUJUSIM_"))}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=str(tmp_path),
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    proc = run_pytest(tmp_path)
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+
+
+def run_pytest(where, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "JUJUSIM_"))}
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+                          cwd=str(where), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=120)
+
+
+FIXTURE_TEST = "def test_it(jujusim_build, request):\n    assert callable(jujusim_build)\n"
+
+
+@pytest.mark.parametrize("setup", ["conftest", "-p"])
+def test_the_set_up_lines_of_before_the_package_still_work(tmp_path, setup):
+    """An author's conftest with ``pytest_plugins = ["jujusim.plugin"]`` and a pytest.ini
+    with the old ``pythonpath`` (issue 23, item 5: only those lines may go, none must)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\npythonpath = interfaces/observability-layers/tests\n")
+    (tmp_path / "tests").mkdir()
+    if setup == "conftest":
+        (tmp_path / "tests" / "conftest.py").write_text('pytest_plugins = ["jujusim.plugin"]\n')
+    (tmp_path / "tests" / "test_it.py").write_text(FIXTURE_TEST)
+    proc = run_pytest(tmp_path, *(["-p", "jujusim.plugin"] if setup == "-p" else []), "tests")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+
+
+def test_without_the_plugin_the_fixtures_are_missing(tmp_path):
+    """The run above passes because of the plugin: ``-p no:jujusim.plugin`` takes it away."""
+    (tmp_path / "test_it.py").write_text(FIXTURE_TEST)
+    proc = run_pytest(tmp_path, "-p", "no:jujusim.plugin")
+    assert proc.returncode != 0 and "fixture 'jujusim_build' not found" in proc.stdout, proc.stdout
 
 
 def test_the_readme_documents_every_ini_option_and_variable():
     text = read(PACKAGE_DIR, "README.md")
     for name in (plugin.INI_CHARM, plugin.INI_INTERFACES, plugin.INI_LAYERS, jbuild.INTERFACES_ENV,
-                 jbuild.LAYERS_ENV, "pytest11", "python -m pip install ./interfaces/observability-layers/"
-                 "pytest-jujusim"):
+                 jbuild.LAYERS_ENV, "pytest11", "-p no:jujusim.plugin",
+                 "python -m pip install ./interfaces/observability-layers/pytest-jujusim"):
         assert name in text, name
