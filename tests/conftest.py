@@ -3,7 +3,7 @@
 The simulated Juju's fixtures are those of the harness charm authors use
 (``jujusim.plugin``, docs/testing-your-charm.md), loaded as theirs are: from the
 installed ``pytest-jujusim`` distribution (``pytest-jujusim/``, its ``pytest11``
-entry point; requirements.txt installs it), with no ``pytest_plugins`` line.
+entry point; ``make venv`` installs it), with no ``pytest_plugins`` line.
 ``make_unit`` below is the plugin's with this suite's defaults, and ``leader``
 is the plugin's ``juju_unit``.
 """

@@ -53,10 +53,17 @@ def test_this_suite_loads_the_plugin_from_the_entry_point_with_no_conftest_line(
     assert not os.path.realpath(jujusim.__file__).startswith(helpers.TESTS + os.sep)
 
 
-def test_requirements_install_it_and_make_venv_follows_its_pyproject():
-    assert "-e ./pytest-jujusim" in read(helpers.ROOT, "requirements.txt").splitlines()
+def test_make_venv_installs_it_editable_and_follows_its_pyproject():
     makefile = read(helpers.ROOT, "Makefile")
     assert "$(STAMP): requirements.txt pytest-jujusim/pyproject.toml" in makefile
+    assert "-r requirements.txt -e ./pytest-jujusim\n" in makefile
+
+
+def test_requirements_hold_no_relative_path_an_author_could_not_install_from_elsewhere():
+    """Authors install these pins from their submodule; pip and uv read a relative path in a
+    requirements file against the current directory, not the file's."""
+    lines = [line.split("#")[0].strip() for line in read(helpers.ROOT, "requirements.txt").splitlines()]
+    assert not [line for line in lines if line.startswith(("-e", ".", "/"))]
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +119,7 @@ def configured(monkeypatch):
 
 
 def test_layers_default_to_the_checkout_of_an_editable_install(configured):
-    assert jbuild.CHECKOUT == helpers.ROOT  # requirements.txt installs it from this checkout
+    assert jbuild.CHECKOUT == helpers.ROOT  # make venv installs it editable from this checkout
     assert jbuild.find_interfaces_dir() == helpers.ROOT
     assert jbuild.find_layers_dir() == helpers.OFFLINE_LAYERS
 
