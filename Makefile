@@ -83,17 +83,18 @@ bench: $(STAMP)
 # look). The properties (tests/<interface>/test_fuzz*.py of every layer in tests/registry.py)
 # run in FUZZ_PROCESSES parallel processes, the layers dealt out in registry order (the same
 # examples as one process: the seed fixes each property's examples); logs in build/fuzz/,
-# the table in build/fuzz.txt.
+# the table in build/fuzz.txt. FUZZ_LAYERS="cos_agent profiling" fuzzes only those layers.
 FUZZ_EXAMPLES ?= 10000
 ifndef FUZZ_SEED
 FUZZ_SEED := $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
 endif
 FUZZ_PROCESSES ?= 2
+FUZZ_LAYERS ?=
 fuzz: $(STAMP)
 	rm -rf $(BUILD_DIR)/fuzz && mkdir -p $(BUILD_DIR)/fuzz
 	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_EXAMPLES) examples per requires side; logs in $(BUILD_DIR)/fuzz/"
 	@n=0; pids=; \
-	groups=$$(PYTHONPATH=tests $(BIN)/python -m kit.fuzz_report --groups $(FUZZ_PROCESSES)) || exit 1; \
+	groups=$$(PYTHONPATH=tests $(BIN)/python -m kit.fuzz_report --groups $(FUZZ_PROCESSES) $(FUZZ_LAYERS)) || exit 1; \
 	for group in $$groups; do n=$$((n + 1)); \
 		env -u PYTHONDONTWRITEBYTECODE FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 			FUZZ_COUNTS=$(BUILD_DIR)/fuzz/$$n.json \

@@ -9,6 +9,7 @@ the collector units share over their peer relation.
 
 import copy
 import hashlib
+import itertools
 
 from ._dashboards import decode as _decode_dashboard
 from ._jsondata import Budget, LimitExceeded
@@ -147,7 +148,7 @@ def combine(principals, endpoint_name, model, model_uuid):
     out = {"metrics_jobs": [], "log_slots": [], "metrics_alerts": {}, "logs_alerts": {},
            "dashboards": [], "tracing_protocols": [], "principals": []}
     seen_apps = set()
-    untitled = 0
+    untitled = itertools.count(1)
     protocols = set()
     for data in principals:
         app = data["application"]
@@ -159,21 +160,15 @@ def combine(principals, endpoint_name, model, model_uuid):
         if app in seen_apps:
             continue
         seen_apps.add(app)
-        key = identifier(model, model_uuid, app)
-        if data["metrics_alert_rules"]:
-            out["metrics_alerts"][key] = data["metrics_alert_rules"]
-        if data["log_alert_rules"]:
-            out["logs_alerts"][key] = data["log_alert_rules"]
+        _add_alerts(out, identifier(model, model_uuid, app), data)
         for index, dashboard in enumerate(data["dashboards"]):
-            title = dashboard["title"]
-            if title is None:
-                untitled += 1
-                title = f"no_title_{untitled}"
             out["dashboards"].append({"relation_id": data["relation_id"],
-                                      "charm": f"{endpoint_name}-{app}", "title": title,
+                                      "charm": f"{endpoint_name}-{app}",
+                                      "title": _title(dashboard["title"], untitled),
                                       "index": index, "digest": dashboard["digest"]})
     out["tracing_protocols"] = sorted(protocols)
     return out
+
 
 def combine_peer_entries(entries, model, model_uuid):
     """``metrics_alerts``, ``logs_alerts`` and ``dashboards`` from the peer entries (in the
@@ -184,17 +179,13 @@ def combine_peer_entries(entries, model, model_uuid):
     from its entry; ``no_title_N`` counted over the whole list; dashboards that do not
     decode are left out."""
     out = {"metrics_alerts": {}, "logs_alerts": {}, "dashboards": []}
-    seen, untitled = set(), 0
+    seen, untitled = set(), itertools.count(1)
     for entry in entries:
         app = entry["unit_name"].split("/")[0]
         if app in seen:
             continue
         seen.add(app)
-        key = identifier(model, model_uuid, app)
-        if entry["metrics_alert_rules"]:
-            out["metrics_alerts"][key] = entry["metrics_alert_rules"]
-        if entry["log_alert_rules"]:
-            out["logs_alerts"][key] = entry["log_alert_rules"]
+        _add_alerts(out, identifier(model, model_uuid, app), entry)
         budget = Budget()
         for encoded in entry["dashboards"]:
             try:
@@ -203,15 +194,26 @@ def combine_peer_entries(entries, model, model_uuid):
                 break
             except ValueError:
                 continue
-            title = dashboard_title(content)
-            if title is None:
-                untitled += 1
-                title = f"no_title_{untitled}"
             out["dashboards"].append({
                 "relation_id": "{}:{}".format(entry["relation_name"], entry["relation_id"]),
                 "charm": "{}-{}".format(entry["relation_name"], app),
-                "title": title, "content": content})
+                "title": _title(dashboard_title(content), untitled), "content": content})
     return out
+
+
+def _add_alerts(out, key, data):
+    """The first entry (``data``) of an application: its alert rules into ``out``'s
+    ``metrics_alerts`` and ``logs_alerts`` under ``key`` (its identifier), unless empty."""
+    if data["metrics_alert_rules"]:
+        out["metrics_alerts"][key] = data["metrics_alert_rules"]
+    if data["log_alert_rules"]:
+        out["logs_alerts"][key] = data["log_alert_rules"]
+
+
+def _title(title, untitled):
+    """A dashboard's ``title``, or ``no_title_N`` when it is None (``N``: the next number of
+    ``untitled``, an ``itertools.count(1)`` over everything combined)."""
+    return f"no_title_{next(untitled)}" if title is None else title
 
 
 class PeerHooks:

@@ -14,10 +14,11 @@ import json
 import os
 from pathlib import PurePosixPath
 
-from ._dashboards import encode
+from ._dashboards import charm_dashboard, encode, file_uid
+from ._errors import first_line
 from ._files import snapshot
 from ._jsondata import encoding
-from ._rules import first_line, host_health_group, labelled_groups, read_rule_files
+from ._rules import host_health_group, labelled_groups, read_rule_files
 from .common import scrape_jobs
 
 # --------------------------------------------------------------------------
@@ -67,8 +68,9 @@ def _resolve(base_dir, path):
 # --------------------------------------------------------------------------
 
 def dashboard_uid(charm_name, path):
-    """A dashboard's ``uid``: shake_256 (20 bytes, 40 hex digits) of ``{charm}-{path}``."""
-    return hashlib.shake_256(f"{charm_name}-{path}".encode()).hexdigest(20)
+    """A dashboard's ``uid``: shake_256 (20 bytes, 40 hex digits) of ``{charm}-{path}``
+    (``_dashboards.file_uid``)."""
+    return file_uid(charm_name, path)
 
 
 def _dashboard_path(directory, name, base_dir):
@@ -114,16 +116,10 @@ def encode_dashboard(path, rel_path, charm_name):
             dashboard = json.load(f)
     except (ValueError, RecursionError) as e:
         raise ValueError(f"dashboard {rel_path}: not JSON ({first_line(e)})") from None
-    if not isinstance(dashboard, dict):
-        raise ValueError(f"dashboard {rel_path}: not a JSON object")
-    tags = dashboard.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError(f"dashboard {rel_path}: 'tags' is not a list of strings")
-    dashboard["uid"] = dashboard_uid(charm_name, rel_path)
-    if not any(tag.startswith("charm: ") for tag in tags):
-        tags = tags + [f"charm: {charm_name}"]
-    dashboard["tags"] = tags
-    return dashboard
+    try:
+        return charm_dashboard(dashboard, charm_name, lambda _: dashboard_uid(charm_name, rel_path))
+    except ValueError as e:
+        raise ValueError(f"dashboard {rel_path}: {e}") from None
 
 
 def files_fingerprint(request, base_dir, previous=None):

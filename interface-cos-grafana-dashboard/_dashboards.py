@@ -14,14 +14,19 @@ Shared by the layers that send or receive encoded dashboards: cos_agent
   is strict (no ``NaN`` or ``Infinity``) and its values are counted before it is
   parsed. A dashboard that is unusable by itself is a ``ValueError`` (skip it);
   a relation past its budget is ``LimitExceeded`` (refuse the relation). ``LimitExceeded``
-  is a ``ValueError`` too: catch it first.
+  is a ``ValueError`` too: catch it first;
+* ``file_uid(charm_name, path)`` and ``charm_dashboard(dashboard, charm_name, uid)``:
+  a dashboard file the charm ships, as both libraries publish it (its ``uid``, the
+  ``charm:`` tag).
 """
 
 import base64
 import binascii
+import hashlib
 import json
 import lzma
 
+from ._errors import first_line
 from ._jsondata import MAX_DEPTH, reject_constant, too_deep
 
 #: The largest dashboard decompressed (bytes of JSON text): a bigger one is unusable.
@@ -63,7 +68,7 @@ def decompress(encoded, budget=None, max_bytes=MAX_DASHBOARD_BYTES):
         decompressor = lzma.LZMADecompressor()
         text = decompressor.decompress(data, max_length=cap + 1)
     except (ValueError, lzma.LZMAError, UnicodeEncodeError, binascii.Error) as e:
-        raise ValueError(f"not base64-encoded LZMA ({_first_line(e)})") from None
+        raise ValueError(f"not base64-encoded LZMA ({first_line(e)})") from None
     if len(text) > cap:
         if budget is not None:
             budget.spend_bytes(len(text), "dashboards")  # past the budget: LimitExceeded
@@ -96,5 +101,26 @@ def decode(encoded, budget=None):
     return content
 
 
-def _first_line(error):
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+def file_uid(charm_name, path):
+    """The ``uid`` the COS libraries give a dashboard file: shake_256 (20 bytes, 40 hex
+    digits) of ``{charm_name}-{path}``."""
+    return hashlib.shake_256(f"{charm_name}-{path}".encode()).hexdigest(20)
+
+
+def charm_dashboard(dashboard, charm_name, uid):
+    """A dashboard file's decoded JSON as the COS libraries publish it: ``uid`` set to
+    ``uid(dashboard)`` (unless that is None: the file's own is kept), then the tag
+    ``charm: {charm_name}`` added to ``tags`` unless one starts with ``charm: ``.
+    ``ValueError`` when it is not a JSON object or its ``tags`` are not a list of strings."""
+    if not isinstance(dashboard, dict):
+        raise ValueError(f"not a JSON object (a {type(dashboard).__name__})")
+    tags = dashboard.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("'tags' is not a list of strings")
+    new_uid = uid(dashboard)
+    if new_uid is not None:
+        dashboard["uid"] = new_uid
+    if not any(tag.startswith("charm: ") for tag in tags):
+        tags = tags + [f"charm: {charm_name}"]
+    dashboard["tags"] = tags
+    return dashboard

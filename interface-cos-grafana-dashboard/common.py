@@ -23,8 +23,8 @@ import os
 import re
 import string
 
-from ._dashboards import MAX_DASHBOARD_BYTES, compress, decompress
-from ._errors import InvalidDataError
+from ._dashboards import MAX_DASHBOARD_BYTES, charm_dashboard, compress, decompress, file_uid
+from ._errors import InvalidDataError, first_line
 from ._files import list_files, stem
 from ._jsondata import MAX_RELATION_BYTES, MAX_RELATION_VALUES, Budget
 
@@ -106,8 +106,8 @@ def alt_uid(charm_name, key):
 
 def path_uid(charm_name, rel_path):
     """A file dashboard's uid: 40 hex digits from the charm name and its path (relative to
-    the charm directory)."""
-    return hashlib.shake_256(f"{charm_name}-{rel_path}".encode()).hexdigest(20)
+    the charm directory): ``_dashboards.file_uid``."""
+    return file_uid(charm_name, rel_path)
 
 
 def is_path_uid(uid):
@@ -183,22 +183,9 @@ def file_dashboard(raw, charm_name, rel_path):
     try:
         dashboard = json.loads(raw)
     except (ValueError, RecursionError) as e:
-        raise ValueError(f"not JSON ({_first_line(e)})") from None
-    if not isinstance(dashboard, dict):
-        raise ValueError(f"not a JSON object (a {type(dashboard).__name__})")
-    tags = dashboard.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError("'tags' is not a list of strings")
-    if not is_path_uid(dashboard.get("uid", "")):
-        dashboard["uid"] = path_uid(charm_name, rel_path)
-    if not any(tag.startswith("charm: ") for tag in tags):
-        tags.append(f"charm: {charm_name}")
-    dashboard["tags"] = tags
-    return json.dumps(dashboard)
-
-
-def _first_line(error):
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(f"not JSON ({first_line(e)})") from None
+    return json.dumps(charm_dashboard(dashboard, charm_name, lambda d: None if is_path_uid(
+        d.get("uid", "")) else path_uid(charm_name, rel_path)))
 
 
 def templates_uuid(templates):

@@ -26,6 +26,8 @@ import json
 import re
 
 from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
+from ._scrape import job_label as _job_label
+from ._scrape import job_list, unit_sort_key
 
 SCRAPE_JOBS = "scrape_jobs"
 SCRAPE_METADATA = "scrape_metadata"
@@ -59,14 +61,6 @@ def _valid_port(text):
     return bool(_PORT_RE.match(text)) and 0 < int(text) < 65536
 
 
-def _job_label(index, job):
-    """``job 1 ('second')``: how messages name a job."""
-    name = job.get("job_name") if isinstance(job, dict) else None
-    if isinstance(name, str) and name:
-        return f"job {index} ({name!r})"
-    return f"job {index}"
-
-
 def _is_label_map(value):
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items())
@@ -80,12 +74,6 @@ def target_host(address):
     except ValueError:
         return address
     return f"[{address}]"
-
-
-def unit_sort_key(unit_name):
-    """Order units by application, then unit number (``app/2`` before ``app/10``)."""
-    app, _, number = unit_name.rpartition("/")
-    return (app, int(number), "") if number.isascii() and number.isdigit() else (app, -1, number)
 
 
 # --------------------------------------------------------------------------
@@ -242,13 +230,7 @@ def decode_metadata(raw):
 
 def _job_list(raw):
     """``scrape_jobs`` decoded: a list of job objects, not checked further."""
-    jobs = _loads(SCRAPE_JOBS, raw)
-    if not isinstance(jobs, list):
-        raise InvalidDataError(f"{SCRAPE_JOBS} is not a JSON list")
-    for index, job in enumerate(jobs):
-        if not isinstance(job, dict):
-            raise InvalidDataError(f"{SCRAPE_JOBS}: {_job_label(index, job)} is not an object")
-    return jobs
+    return job_list(SCRAPE_JOBS, _loads(SCRAPE_JOBS, raw))
 
 
 def _check_job(index, job):

@@ -4,6 +4,7 @@ from charmhelpers.core import hookenv
 from charms.reactive import Endpoint, toggle_flag
 
 from ._lifecycle import after_hooks
+from ._scrape import clear_keys, hook_relations, write_changed
 from ._state import LayerState
 from .common import (
     APP_KEYS,
@@ -123,14 +124,10 @@ class ParcaScrapeProvides(LayerState, Endpoint):
     def manage_flags(self):
         """Keep ``joined`` current; in this endpoint's relation hooks, update that relation."""
         toggle_flag(self.expand_name("{endpoint_name}.joined"), self.is_joined)
-        hook = hookenv.hook_name()
-        if hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
-                ("-departed", "-broken")):
-            rid = hookenv.relation_id()
-            relations = [r for r in self.relations if r.relation_id == rid]
-            if not self._retracted:
-                self._sync_units(relations)
-                self._sync_app(relations)
+        relations = hook_relations(self, hookenv.hook_name())
+        if relations is not None and not self._retracted:
+            self._sync_units(relations)
+            self._sync_app(relations)
 
     # -- internals ------------------------------------------------------------
 
@@ -140,11 +137,7 @@ class ParcaScrapeProvides(LayerState, Endpoint):
 
     def _clear(self, relations):
         """Remove this unit's keys from ``relations`` and, on the leader, the application's."""
-        for relation in relations:
-            _write_changed(relation.to_publish_raw, {}, UNIT_KEYS)
-        if relations and hookenv.is_leader():
-            for relation in relations:
-                _write_changed(relation.to_publish_app_raw, {}, APP_KEYS)
+        clear_keys(relations, UNIT_KEYS, APP_KEYS)
 
     def _resync(self, hook):
         """A new leader or a new version of the charm writes what was asked for; a unit
@@ -175,7 +168,7 @@ class ParcaScrapeProvides(LayerState, Endpoint):
             "charm_name": hookenv.charm_name(),
         })
         for relation in relations:
-            _write_changed(relation.to_publish_app_raw, wanted, APP_KEYS)
+            write_changed(relation.to_publish_app_raw, wanted, APP_KEYS)
 
     def _sync_units(self, relations):
         """Write this unit's address and name to its databag on ``relations``, changed keys only."""
@@ -183,15 +176,7 @@ class ParcaScrapeProvides(LayerState, Endpoint):
         for relation in relations:
             bag = relation.to_publish_raw
             address = override or bag.get("ingress-address") or bag.get("private-address")
-            _write_changed(bag, unit_databag(address, hookenv.local_unit()), UNIT_KEYS)
-
-
-def _write_changed(bag, wanted, keys):
-    """Set the keys of ``bag`` whose value differs from ``wanted`` (an empty value deletes)."""
-    for key in keys:
-        value = wanted.get(key) or ""
-        if (bag.get(key) or "") != value:
-            bag[key] = value
+            write_changed(bag, unit_databag(address, hookenv.local_unit()), UNIT_KEYS)
 
 
 after_hooks(RESYNC_HOOKS + (ADDRESS_HOOK,), "provides", "parca_scrape", ParcaScrapeProvides, "_resync")

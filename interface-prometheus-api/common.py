@@ -16,10 +16,10 @@ How URLs are read, and the one class of them refused (see README): ``_urls.py``.
 """
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Optional
 
 from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
-from ._urls import checked_url, normalise_http_url, without_password  # noqa: F401 (re-exported)
+from ._urls import UrlPair, checked_url, normalise_http_url, without_password  # noqa: F401 (re-exported)
 
 DIRECT_URL = "direct_url"
 INGRESS_URL = "ingress_url"
@@ -31,8 +31,8 @@ KEYS = (DIRECT_URL, INGRESS_URL)
 # The data
 # --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PrometheusApiData:
+@dataclass(frozen=True, repr=False)
+class PrometheusApiData(UrlPair):
     """Where the Prometheus-compatible API is: both URLs normalised; ``ingress_url`` may be None."""
 
     direct_url: str
@@ -67,11 +67,3 @@ class PrometheusApiData:
         values = {key: checked_url(raw, f"{key} is not a valid http(s) URL", InvalidDataError)
                   if raw else None for key, raw in ((DIRECT_URL, direct), (INGRESS_URL, ingress))}
         return cls(values[DIRECT_URL], values[INGRESS_URL])
-
-    def __repr__(self):
-        direct, ingress = without_password(self.direct_url), without_password(self.ingress_url)
-        return f"PrometheusApiData(direct_url={direct!r}, ingress_url={ingress!r})"
-
-    def as_dict(self) -> Dict[str, Optional[str]]:
-        """``{"direct_url": ..., "ingress_url": ...}`` (``None`` when absent), as upstream exposes it."""
-        return {DIRECT_URL: self.direct_url, INGRESS_URL: self.ingress_url}

@@ -36,6 +36,7 @@ from ._errors import InvalidDataError
 from ._jsondata import Budget, plain
 from ._jsondata import loads as _loads
 from ._rules import host_health_group, labelled_groups, read_rule_files
+from ._scrape import job_label, job_list, unit_sort_key
 
 SCRAPE_METADATA = "scrape_metadata"
 SCRAPE_JOBS = "scrape_jobs"
@@ -126,12 +127,6 @@ def _is_ipv6(text):
     return True
 
 
-def unit_sort_key(unit_name):
-    """Order units by application, then unit number (``app/2`` before ``app/10``)."""
-    app, _, number = unit_name.rpartition("/")
-    return (app, int(number), "") if number.isascii() and number.isdigit() else (app, -1, number)
-
-
 # --------------------------------------------------------------------------
 # Consumer side: decoding within bounds
 # --------------------------------------------------------------------------
@@ -165,23 +160,15 @@ def decode_metadata(raw, budget=None):
 
 
 def _job_label(index, job):
-    name = job.get("job_name") if isinstance(job, dict) else None
-    if isinstance(name, str) and name:
-        return f"job {index} ({name[:64]!r})"
-    return f"job {index}"
+    """How messages name a job: ``_scrape.job_label``, its name cut to 64 characters."""
+    return job_label(index, job, max_name=64)
 
 
 def decode_jobs(raw, budget=None):
     """``scrape_jobs`` as a list of job objects (``[]`` when absent)."""
     if not raw:
         return []
-    jobs = loads(SCRAPE_JOBS, raw, budget)
-    if not isinstance(jobs, list):
-        raise InvalidDataError(f"{SCRAPE_JOBS} is not a JSON list")
-    for index, job in enumerate(jobs):
-        if not isinstance(job, dict):
-            raise InvalidDataError(f"{SCRAPE_JOBS}: {_job_label(index, job)} is not an object")
-    return jobs
+    return job_list(SCRAPE_JOBS, loads(SCRAPE_JOBS, raw, budget), _job_label)
 
 
 def _check_job(label, job):

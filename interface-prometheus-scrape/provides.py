@@ -10,6 +10,7 @@ from ._errors import InvalidDataError
 from ._files import contents_changed, snapshot
 from ._jsondata import encoding
 from ._lifecycle import after_hooks
+from ._scrape import clear_keys, hook_relations, write_changed
 from ._state import LayerState
 from ._topology import Topology
 from .common import (
@@ -193,10 +194,8 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         elif is_flag_set(self.expand_name("endpoint.{endpoint_name}.changed")):
             set_flag(self.expand_name("{endpoint_name}.available"))
         hook = hookenv.hook_name()
-        if hook.startswith(self.endpoint_name + "-relation-") and not hook.endswith(
-                ("-departed", "-broken")):
-            rid = hookenv.relation_id()
-            relations = [r for r in self.relations if r.relation_id == rid]
+        relations = hook_relations(self, hook)
+        if relations is not None:
             if not self._retracted:
                 self._sync(relations)
             if hook.endswith("-changed"):
@@ -285,7 +284,7 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
             "application": topology.application, "unit": hookenv.local_unit(),
             "charm_name": topology.charm_name}, self._alert_rules(request, topology))
         for relation in relations:
-            _write_changed(relation.to_publish_app_raw, wanted, APP_KEYS)
+            write_changed(relation.to_publish_app_raw, wanted, APP_KEYS)
 
     def _sync_units(self, relations, request):
         """Write this unit's keys (its address on each relation), changed keys only."""
@@ -293,24 +292,27 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         fqdn = socket.getfqdn()
         for relation in relations:
             bag = relation.to_publish_raw
-            _write_changed(bag, unit_keys(hookenv.local_unit(), bag.get("ingress-address"),
-                                          fqdn, external), UNIT_KEYS)
+            write_changed(bag, unit_keys(hookenv.local_unit(), bag.get("ingress-address"),
+                                         fqdn, external), UNIT_KEYS)
 
     def _clear(self, relations):
-        for relation in relations:
-            _write_changed(relation.to_publish_raw, {}, UNIT_KEYS)
-        if relations and hookenv.is_leader():
-            for relation in relations:
-                _write_changed(relation.to_publish_app_raw, {}, APP_KEYS)
+        clear_keys(relations, UNIT_KEYS, APP_KEYS)
 
     def _report(self, relation):
-        """The decoded ``event`` of ``relation``, or None (nothing, or not usable: logged)."""
-        try:
-            return decode_event(relation.received_app_raw.get(EVENT))
-        except InvalidDataError as e:
-            hookenv.log(f"{self.endpoint_name}: relation {relation.relation_id}: {e}; ignored",
-                        level=hookenv.WARNING)
-            return None
+        """The decoded ``event`` of ``relation``, or None (nothing, or not usable: logged once
+        in a hook, however often the layer and the charm ask)."""
+        raw = relation.received_app_raw.get(EVENT)
+        decoded = self.__dict__.setdefault("_decoded_events", {})
+        key = (relation.relation_id, raw)
+        if key not in decoded:
+            try:
+                decoded[key] = decode_event(raw)
+            except InvalidDataError as e:
+                hookenv.log(f"{self.endpoint_name}: relation {relation.relation_id}: {e}; ignored",
+                            level=hookenv.WARNING)
+                decoded[key] = None
+        report = decoded[key]
+        return dict(report) if report else report
 
     def _read_reports(self, relations):
         """On the leader, keep whether each of ``relations`` reports refused rules or jobs."""
@@ -348,14 +350,6 @@ class PrometheusScrapeProvides(LayerState, Endpoint):
         if hook == "leader-elected":
             self._read_reports(self.relations)
         self._sync(self.relations)
-
-
-def _write_changed(bag, wanted, keys):
-    """Set the keys of ``bag`` whose value differs from ``wanted`` (an empty value deletes)."""
-    for key in keys:
-        value = wanted.get(key) or ""
-        if (bag.get(key) or "") != value:
-            bag[key] = value
 
 
 after_hooks(RESYNC_HOOKS + (ADDRESS_HOOK,), "provides", "prometheus_scrape",

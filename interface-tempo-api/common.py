@@ -17,10 +17,10 @@ does through pydantic's ``AnyHttpUrl``; the gRPC endpoint is an ``http://`` or
 
 import json
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Optional
 
 from ._errors import InvalidDataError  # noqa: F401 (the layer's error for remote data)
-from ._urls import checked_url, normalise_http_url, without_password  # noqa: F401 (re-exported)
+from ._urls import UrlPair, checked_url, normalise_http_url, without_password  # noqa: F401 (re-exported)
 
 HTTP = "http"
 GRPC = "grpc"
@@ -34,8 +34,8 @@ INGRESS_URL = "ingress_url"
 # The data
 # --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TempoApiUrls:
+@dataclass(frozen=True, repr=False)
+class TempoApiUrls(UrlPair):
     """One Tempo API endpoint: both URLs normalised; ``ingress_url`` may be None."""
 
     direct_url: str
@@ -73,14 +73,6 @@ class TempoApiUrls:
                     value[name], f"{key}.{name} is not a valid http(s) URL", InvalidDataError)
                 for name in (DIRECT_URL, INGRESS_URL)}
         return cls(urls[DIRECT_URL], urls[INGRESS_URL])
-
-    def __repr__(self):
-        direct, ingress = without_password(self.direct_url), without_password(self.ingress_url)
-        return f"TempoApiUrls(direct_url={direct!r}, ingress_url={ingress!r})"
-
-    def as_dict(self) -> Dict[str, Optional[str]]:
-        """``{"direct_url": ..., "ingress_url": ...}`` (``None`` when absent), as upstream."""
-        return {DIRECT_URL: self.direct_url, INGRESS_URL: self.ingress_url}
 
 
 @dataclass(frozen=True)

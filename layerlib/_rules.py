@@ -27,6 +27,7 @@ from collections import namedtuple
 
 import yaml
 
+from ._errors import first_line
 from ._files import has_suffix, list_files, stem
 from ._jsondata import plain
 
@@ -85,11 +86,6 @@ def rule_files(root, recursive):
     """The rules files in the directory ``root`` (top level unless ``recursive``): those with
     a suffix of ``RULE_SUFFIXES``, sorted by their path components."""
     return list_files(root, recursive, lambda name: has_suffix(name, RULE_SUFFIXES))
-
-
-def first_line(error):
-    """An exception's message, first line only (YAML errors run over several)."""
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def load_rule_file(path, log):

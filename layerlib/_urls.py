@@ -520,3 +520,15 @@ def checked_url(value, label, error=ValueError):
         return normalise_http_url(value)
     except ValueError as e:
         raise error(f"{label}: {e}") from None
+
+
+class UrlPair:
+    """Mixin of a ``repr=False`` dataclass of ``direct_url`` and ``ingress_url``."""
+
+    def __repr__(self):
+        direct, ingress = without_password(self.direct_url), without_password(self.ingress_url)
+        return f"{type(self).__name__}(direct_url={direct!r}, ingress_url={ingress!r})"
+
+    def as_dict(self):
+        """Both URLs (``None`` when absent), as upstream exposes them."""
+        return {"direct_url": self.direct_url, "ingress_url": self.ingress_url}

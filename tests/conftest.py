@@ -15,6 +15,7 @@ from hypothesis import settings
 
 from kit import helpers
 from kit.leakcheck import LeakWatch
+from registry import LAYERS
 
 
 def _ram_temp_root(candidate="/dev/shm", min_free=2 << 30):
@@ -53,9 +54,36 @@ settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
-def charm_dir(tmp_path_factory):
-    """Unbuilt charm with every layer and no handlers, for in-process layer tests."""
-    return helpers.assemble_charm(str(tmp_path_factory.mktemp("charm") / APP))
+def charms(tmp_path_factory):
+    """``charms(interface=None)``: the unbuilt test charm, no handlers, with every layer, or
+    with the layer of ``interface`` alone (``helpers.assemble_charm``: only its endpoints);
+    each assembled once per session."""
+    made = {}
+
+    def get(interface=None):
+        if interface not in made:
+            made[interface] = helpers.assemble_charm(
+                str(tmp_path_factory.mktemp("charm") / APP), only=interface)
+        return made[interface]
+
+    return get
+
+
+def layer_of(node):
+    """The registered layer whose own test package holds test ``node`` (tests/<interface>/),
+    or None (tests/crosslayer/ and the rest)."""
+    parts = os.path.relpath(str(node.path), helpers.TESTS).split(os.sep)
+    return parts[0] if len(parts) > 1 and parts[0] in LAYERS else None
+
+
+@pytest.fixture
+def charm_dir(request, charms):
+    """The unbuilt charm of in-process tests: in a layer's own test package
+    (tests/<interface>/), a charm of that layer alone, as a charm that includes only it
+    (every hook imports and starts one layer, not eight: several times faster); elsewhere
+    (tests/crosslayer/: the contract, the lifecycle, flag and hook-cost tables) the charm
+    of every layer, each hook running them all."""
+    return charms(layer_of(request.node))
 
 
 @pytest.fixture(scope="session")
@@ -81,9 +109,9 @@ def no_secret_leaks(monkeypatch):
     assert not found, f"secrets shown in logs, status or errors: {found}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def jujusim_charm(charm_dir):
-    """The charm the harness's fixtures run unless told otherwise: every layer, no handlers."""
+    """The charm the harness's fixtures run unless told otherwise: ``charm_dir``."""
     return charm_dir
 
 
@@ -120,8 +148,9 @@ def leader(juju_unit):
 
 
 @pytest.fixture(scope="session")
-def import_layer(charm_dir):
+def import_layer(charms):
     """Import ``relations.<interface>.<module>`` the way a built charm does (from hooks/)."""
+    charm_dir = charms()
     import importlib
     import sys
 

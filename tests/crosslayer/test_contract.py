@@ -16,23 +16,28 @@ from kit import contract
 
 
 @pytest.fixture(scope="session")
-def charm_named(charm_dir, tmp_path_factory):
-    """``charm_named(name)``: the test charm, its metadata ``name`` changed to ``name``
-    (``None``: the test charm itself)."""
-    made = {None: charm_dir}
+def charm_named(charms, tmp_path_factory):
+    """``charm_named(name, interface)``: the test charm of the layer of ``interface`` alone
+    (a charm that includes only the layer a case is about), its metadata ``name`` changed
+    to ``name`` (``None``: that charm itself)."""
+    made = {}
 
-    def get(name):
-        if name not in made:
-            dest = str(tmp_path_factory.mktemp("charm-named") / name)
-            shutil.copytree(charm_dir, dest)
-            path = os.path.join(dest, "metadata.yaml")
-            with open(path) as f:
-                meta = yaml.safe_load(f)
-            meta["name"] = name
-            with open(path, "w") as f:
-                yaml.safe_dump(meta, f)
-            made[name] = dest
-        return made[name]
+    def get(name, interface):
+        if (name, interface) not in made:
+            charm_dir = charms(interface)
+            if name is None:
+                made[name, interface] = charm_dir
+            else:
+                dest = str(tmp_path_factory.mktemp("charm-named") / name)
+                shutil.copytree(charm_dir, dest)
+                path = os.path.join(dest, "metadata.yaml")
+                with open(path) as f:
+                    meta = yaml.safe_load(f)
+                meta["name"] = name
+                with open(path, "w") as f:
+                    yaml.safe_dump(meta, f)
+                made[name, interface] = dest
+        return made[name, interface]
 
     return get
 
@@ -40,4 +45,6 @@ def charm_named(charm_dir, tmp_path_factory):
 @pytest.mark.parametrize("top,case", contract.collect())
 def test_contract_case(top, case, make_unit, charm_named):
     adapter = contract.adapter_of(top, case)
-    contract.RUNNERS[case["side"]](adapter, top, case, make_unit, charm_named)
+    interface = top.get("interface")
+    contract.RUNNERS[case["side"]](adapter, top, case, make_unit,
+                                   lambda name: charm_named(name, interface))

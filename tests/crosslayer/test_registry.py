@@ -8,6 +8,7 @@ import json
 import os
 
 import pytest
+import yaml
 
 from kit import contract, fuzz_report, helpers, registered
 from registry import LAYERS
@@ -56,3 +57,31 @@ def test_make_fuzz_runs_every_layers_properties_once(processes):
     assert sorted(files) == sorted(path for i in LAYERS for path in fuzz_report.fuzz_files(i))
     assert {os.path.join("tests", i, "test_fuzz.py") for i in LAYERS} <= set(files)
     assert os.path.join("tests", "parca_scrape", "test_fuzz_exact.py") in files
+
+
+def test_make_fuzz_layers_runs_only_the_layers_named():
+    groups = fuzz_report.groups(2, ["profiling", "cos_agent"])
+    files = sorted(path for group in groups for path in group)
+    assert files == sorted(fuzz_report.fuzz_files("cos_agent") + fuzz_report.fuzz_files("profiling"))
+    assert len(groups) == 2
+    with pytest.raises(SystemExit, match="not registered layers"):
+        fuzz_report.groups(2, ["no_such_layer"])
+
+
+@pytest.mark.parametrize("interface", LAYERS)
+def test_a_layers_own_tests_run_a_charm_of_that_layer_alone(charms, interface):
+    charm = charms(interface)
+    assert os.listdir(os.path.join(charm, "hooks", "relations")) == [interface]
+    with open(os.path.join(charm, "metadata.yaml")) as f:
+        meta = yaml.safe_load(f)
+    endpoints = [spec for role in ("provides", "requires") for spec in meta[role].values()]
+    assert endpoints and {spec["interface"] for spec in endpoints} == {interface}
+    with open(os.path.join(helpers.EXAMPLE, "metadata.yaml")) as f:
+        example = yaml.safe_load(f)
+    for role in ("provides", "requires"):  # the same endpoints as the example, limits included
+        assert meta[role] == {k: v for k, v in example[role].items() if v["interface"] == interface}
+
+
+def test_cross_layer_tests_run_the_charm_of_every_layer(charm_dir, jujusim_charm):
+    assert charm_dir == jujusim_charm
+    assert sorted(os.listdir(os.path.join(charm_dir, "hooks", "relations"))) == sorted(LAYERS)

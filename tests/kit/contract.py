@@ -12,6 +12,10 @@ requirer whose adapter says it writes nothing must leave the databags empty. The
 vector format and Juju; each layer's adapter (``tests/<interface>/adapter.py``) knows
 the layer.
 
+Each case runs in the test charm of its layer alone (``charm_named`` of
+``tests/crosslayer/test_contract.py``): a charm that includes only the layer the case is
+about, as upstream's cases were recorded from a charm with only the library.
+
 Case shapes every layer may use (the contract README, "The vectors"): ``files`` (path
 relative to the charm directory: text) are written into a charm of the case's own, and
 ``{charm_dir}`` in a case's inputs is that directory's absolute path; ``republish``
@@ -111,10 +115,9 @@ def _unit(make_unit, top, case, adapter, charm_named=None, **kwargs):
         kwargs["unit"] = local["unit"]
         if local.get("application"):
             assert local["unit"].split("/")[0] == local["application"], "local: unit/application"
-    if local.get("charm_name"):
-        kwargs["charm"] = charm_named(local["charm_name"])
+    kwargs["charm"] = charm_named(local.get("charm_name") or None)
     if "files" in case:
-        kwargs["charm"] = _charm_with_files(kwargs.get("charm") or charm_named(None), case["files"])
+        kwargs["charm"] = _charm_with_files(kwargs["charm"], case["files"])
     kwargs.update(adapter.unit_kwargs(case))
     return make_unit(model_name=local.get("model") or top.get("model", "cos"),
                      model_uuid=local.get("model_uuid") or top.get(

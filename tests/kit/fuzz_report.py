@@ -12,9 +12,9 @@ counts as JSON to ``$FUZZ_COUNTS`` when those are set.
 several runs together (``make fuzz`` runs the properties in parallel processes: with
 ``--hypothesis-seed``, each property draws the same examples whichever
 process runs it, so the merged table is that of one run).
-``python -m kit.fuzz_report --groups N`` prints how ``make fuzz`` spreads the registered
-layers' fuzz properties over N processes: one line per process, its test files joined by
-commas.
+``python -m kit.fuzz_report --groups N [LAYER...]`` prints how ``make fuzz`` spreads the
+registered layers' fuzz properties (or those of the LAYERs named: ``FUZZ_LAYERS``) over N
+processes: one line per process, its test files joined by commas.
 """
 
 import contextlib
@@ -87,18 +87,23 @@ def fuzz_files(interface):
                   for path in glob.glob(os.path.join(tests, interface, "test_fuzz*.py")))
 
 
-def groups(processes):
+def groups(processes, only=()):
     """The registered layers' fuzz property files (``fuzz_files``) in ``processes`` groups
-    (layer ``i`` in group ``i % processes``), empty groups left out."""
+    (layer ``i`` in group ``i % processes``), empty groups left out; ``only``: just those
+    layers (interface names), still in registry order."""
+    unknown = set(only) - set(LAYERS)
+    if unknown:
+        raise SystemExit(f"FUZZ_LAYERS: not registered layers: {sorted(unknown)}")
+    chosen = [interface for interface in LAYERS if not only or interface in only]
     out = [[] for _ in range(max(1, processes))]
-    for i, interface in enumerate(LAYERS):
+    for i, interface in enumerate(chosen):
         out[i % len(out)].extend(fuzz_files(interface))
     return [group for group in out if group]
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--groups":
-        print("\n".join(",".join(group) for group in groups(int(sys.argv[2]))))
+        print("\n".join(",".join(group) for group in groups(int(sys.argv[2]), sys.argv[3:])))
     else:
         merge(sys.argv[2:])
         print("\n".join(table(sys.argv[1])))

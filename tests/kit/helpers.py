@@ -27,19 +27,34 @@ def layer_dirs(root=ROOT):
     return out
 
 
-def assemble_charm(dest, with_handlers=False, layers_root=ROOT):
+def assemble_charm(dest, with_handlers=False, layers_root=ROOT, only=None):
     """An unbuilt charm for in-process tests: the example's metadata, every layer of
     ``layers_root`` in ``hooks/relations/<name>/`` as charm-build lays it out, and
-    (optionally) the example's handlers."""
+    (optionally) the example's handlers. ``only`` (an interface name): that layer alone,
+    and in ``metadata.yaml`` only the endpoints of that interface (and any peers), as a
+    charm that includes just that layer has them."""
     os.makedirs(os.path.join(dest, "hooks", "relations"))
     for name in ("metadata.yaml", "config.yaml"):
         shutil.copy(os.path.join(EXAMPLE, name), dest)
+    layers = layer_dirs(layers_root)
+    if only is not None:
+        if with_handlers:
+            raise ValueError("the example's handlers need every layer")
+        layers = {only: layers[only]}
+        path = os.path.join(dest, "metadata.yaml")
+        with open(path) as f:
+            meta = yaml.safe_load(f)
+        for role in ("provides", "requires"):
+            meta[role] = {endpoint: spec for endpoint, spec in (meta.get(role) or {}).items()
+                          if spec.get("interface") == only}
+        with open(path, "w") as f:
+            yaml.safe_dump(meta, f, sort_keys=False)
     reactive = os.path.join(dest, "reactive")
     if with_handlers:
         shutil.copytree(os.path.join(EXAMPLE, "reactive"), reactive)
     else:
         os.makedirs(reactive)
-    for name, src in layer_dirs(layers_root).items():
+    for name, src in layers.items():
         target = os.path.join(dest, "hooks", "relations", name)
         shutil.copytree(src, target, ignore=shutil.ignore_patterns(
             "__pycache__", "docs", "README.md"))

@@ -159,6 +159,7 @@ def hook_sequence(unit, endpoint, rids):
         # A container-scoped relation has room for no second unit: the new unit is the one
         # of a new principal application (Juju's -created of it runs first).
         rid = unit.add_relation(endpoint, "remote-new")
+        key = rid.split(":")[1]  # the new unit joins the new relation
         new = "remote-new/0"
         unit.run_hook(f"{endpoint}-relation-created", rid=rid)
 

@@ -9,7 +9,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from kit import fuzz
 from kit import fuzz_data as fd
@@ -194,3 +195,87 @@ def test_fuzz_prometheus_scrape_provides(make_unit, jobs, external):
             assert unit_bag["prometheus_scrape_unit_address"] == parts.hostname
             assert unit_bag.get("prometheus_scrape_unit_path", "") == parts.path
             assert "prometheus_scrape_unit_fqdn" not in unit_bag
+
+
+# --------------------------------------------------------------------------
+# The target side's remote data: Prometheus' ``event``
+# --------------------------------------------------------------------------
+
+def _strict_json(raw):
+    """``raw`` decoded as JSON that the contract calls JSON (no NaN or Infinity, at most 200
+    deep), or None when it is not."""
+    def refuse(name):
+        raise ValueError(name)
+
+    try:
+        data = json.loads(raw, parse_constant=refuse)
+    except (ValueError, RecursionError):
+        return None
+
+    def depth(value):  # lists and objects inside one another
+        if not isinstance(value, (dict, list)):
+            return 0
+        return 1 + max([depth(c) for c in (value.values() if isinstance(value, dict) else value)]
+                       or [0])
+
+    return data if depth(data) <= 200 else None
+
+
+def oracle_report(raw):
+    """The contract README's target side: ``event`` missing or ``{}`` means nothing; a JSON
+    object reports ``valid`` (default true), ``errors`` (default ``""``) and the invalid jobs
+    (``scrape_job_errors``, when not empty); anything else is not usable (None, and a
+    WARNING), as the layer's deviations say."""
+    if not raw:
+        return "nothing", None
+    data = _strict_json(raw)
+    if not isinstance(data, dict):
+        return "unusable", None
+    if not data:
+        return "nothing", None
+    return "report", {"valid": data["valid"] if "valid" in data else True,
+                      "errors": data["errors"] if "errors" in data else "",
+                      "scrape_job_errors": data.get("scrape_job_errors") or ""}
+
+
+EVENT_VALUES = fd.JSON_SCALARS | st.lists(fd.JSON_SCALARS, max_size=3)
+EVENTS = st.one_of(
+    st.none(), st.just(""), st.just("{}"),
+    st.fixed_dictionaries({}, optional={
+        "valid": st.booleans() | EVENT_VALUES, "errors": fd.TEXT | EVENT_VALUES,
+        "scrape_job_errors": fd.TEXT | EVENT_VALUES, "other": EVENT_VALUES,
+    }).map(json.dumps),
+    fd.GARBAGE)
+
+
+@settings(**fuzz.SETTINGS)
+@given(raw=EVENTS)
+@example(raw="0")  # not an object: one WARNING, though the charm reads validation too
+@example(raw='{"valid": false, "errors": "bad rule"}')
+def test_fuzz_prometheus_scrape_provides_event(make_unit, raw):
+    """Whatever Prometheus writes as ``event``, the target's hook succeeds, writes nothing
+    more, and ``validation`` and ``.rejected`` say what the contract's reading of it says."""
+    side = "provides (event)"
+    related = fuzz.relate(make_unit, "prometheus_scrape", "provides")
+    kind, want = oracle_report(raw)
+    with counted("prometheus_scrape", side):
+        unit = related.next()
+        seen = {}
+
+        def publish(endpoint_from_name):
+            endpoint = endpoint_from_name(related.layer.provides)
+            endpoint.publish()
+            seen["validation"] = endpoint.validation
+
+        unit.run_hook(f"{related.endpoint}-relation-changed", rid=related.rid,
+                      remote_unit=related.remote_units[0], action=publish)
+        before = unit.local_app_data(related.rid), unit.local_unit_data(related.rid)
+        result = related.feed({} if raw is None else {"event": raw}, action=publish)
+        assert result.error is None, result.error
+        assert (unit.local_app_data(related.rid), unit.local_unit_data(related.rid)) == before
+        assert seen["validation"] == ({related.rid: want} if want else {})
+        rejected = f"{related.layer.provides}.rejected" in unit.flags
+        assert rejected == bool(want and (want["valid"] is False or want["errors"]
+                                          or want["scrape_job_errors"]))
+        warnings = [w for w in result.warnings if related.rid in w]
+        assert len(warnings) == (1 if kind == "unusable" else 0), warnings
