@@ -21,12 +21,14 @@ EXAMPLE := examples/observability-demo
 .PHONY: vendor build test lint unit-example test-pythons docs index bench fuzz mutate clean
 
 # The venv's packages are installed by uv (from PyPI, pinned below), several times faster
-# than pip: it downloads in parallel and keeps what it downloaded for the next venv.
+# than pip: it downloads in parallel and keeps what it downloaded for the next venv. Then
+# the simulated Juju and its pytest plugin, editable from this checkout (pytest-jujusim/), as
+# charm authors install it (docs/testing-your-charm.md): pytest loads it by its entry point.
 UV_VERSION := 0.9.17
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pytest-jujusim/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt -e ./pytest-jujusim
 	touch $@
 
 venv: $(STAMP)

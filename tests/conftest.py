@@ -1,8 +1,11 @@
 """Fixtures: the simulated Juju, an assembled test charm, the built example charm.
 
 The simulated Juju's fixtures are those of the harness charm authors use
-(``jujusim.plugin``, docs/testing-your-charm.md): ``make_unit`` below is the
-plugin's with this suite's defaults, and ``leader`` is the plugin's ``juju_unit``.
+(``jujusim.plugin``, docs/testing-your-charm.md), loaded as theirs are: from the
+installed ``pytest-jujusim`` distribution (``pytest-jujusim/``, its ``pytest11``
+entry point; ``make venv`` installs it), with no ``pytest_plugins`` line.
+``make_unit`` below is the plugin's with this suite's defaults, and ``leader``
+is the plugin's ``juju_unit``.
 """
 
 import os
@@ -13,8 +16,6 @@ from hypothesis import settings
 from kit import helpers
 from kit.leakcheck import LeakWatch
 from registry import LAYERS
-
-pytest_plugins = ["jujusim.plugin"]
 
 
 def _ram_temp_root(candidate="/dev/shm", min_free=2 << 30):

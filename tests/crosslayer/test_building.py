@@ -94,10 +94,12 @@ def test_checkout_under_interfaces_is_not_shipped_in_the_built_charm(built):
     assert not [p for p in paths if p.split(os.sep)[0] == "interfaces"]
     names = {os.path.basename(p) for p in paths}
     # The checkout's tests, examples, simulated Juju and its hook tools, READMEs:
-    hook_tools = set(os.listdir(os.path.join(helpers.TESTS, "jujusim", "bin")))
+    from jujusim import tools
+
+    hook_tools = set(tools.TOOLS) | {"hook-tool"}
     assert not names & hook_tools, names & hook_tools
-    assert not names & {"jujusim", "offline-layers", "examples", "tests", "layerlib", "Makefile",
-                        "conftest.py", "interface.yaml.orig"}
+    assert not names & {"jujusim", "pytest-jujusim", "offline-layers", "examples", "tests", "layerlib",
+                        "Makefile", "conftest.py", "interface.yaml.orig"}
     assert [p for p in paths if os.path.basename(p) == "README.md"] == ["README.md"]
     size = sum(os.path.getsize(os.path.join(charm, p)) for p in paths
                if os.path.isfile(os.path.join(charm, p)))
@@ -126,7 +128,7 @@ def test_without_the_exclude_the_checkout_would_be_shipped(tmp_path):
     charm = author_charm_with_checkout(tmp_path, exclude=False)
     run_offline_commands(charm)
     paths = files_of(str(tmp_path / "src" / "build" / "author-charm"))
-    assert os.path.join(SUBMODULE, "tests", "jujusim", "bin", "relation-get") in paths
+    assert os.path.join(SUBMODULE, "pytest-jujusim", "jujusim", "hook-tool") in paths
     assert os.path.join(SUBMODULE, "examples", "observability-demo", "metadata.yaml") in paths
 
 

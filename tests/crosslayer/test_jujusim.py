@@ -9,6 +9,7 @@ import pytest
 from jujusim import state as st
 from jujusim import tools
 from jujusim.driver import BIN_DIR, HookFailed
+from kit import helpers
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_plugin_builds_a_charm_layer_and_uses_a_built_charm_as_it_is(jujusim_bui
     from jujusim import plugin
 
     assert plugin.is_built(built_charm)
-    layer = os.path.join(plugin.jbuild.CHECKOUT, "examples", "author-charm")
+    layer = helpers.AUTHOR_CHARM
     assert not plugin.is_built(layer)
     built = jujusim_build(layer)
     assert plugin.is_built(built) and os.path.exists(os.path.join(built, "NOT-DEPLOYABLE"))

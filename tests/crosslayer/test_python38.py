@@ -16,6 +16,11 @@ LAYER_FILES = sorted(f for path in helpers.layer_dirs().values()
                      for f in glob.glob(os.path.join(path, "*.py")))
 # The example charms' handlers run on the units too.
 LAYER_FILES += sorted(glob.glob(os.path.join(helpers.ROOT, "examples", "*", "reactive", "*.py")))
+# The simulated Juju (pytest-jujusim, requires-python >= 3.8) and its hook tool template.
+SIMULATOR = os.path.join(helpers.ROOT, "pytest-jujusim", "jujusim")
+LAYER_FILES += sorted(glob.glob(os.path.join(SIMULATOR, "*.py"))
+                      + glob.glob(os.path.join(SIMULATOR, "*", "*.py"))
+                      + [os.path.join(SIMULATOR, "hook-tool")])
 
 
 @pytest.mark.parametrize("path", LAYER_FILES, ids=lambda p: os.path.relpath(p, helpers.ROOT))

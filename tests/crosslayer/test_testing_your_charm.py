@@ -1,11 +1,18 @@
 """docs/testing-your-charm.md: the harness and the charms.unit_test snippet work as shown.
 
 examples/author-charm is copied as a charm author has it (this checkout in
-``interfaces/observability-layers``) and its tests are run there, in pytest
-processes of their own, with the page's commands: the harness tests through
-``jujusim.plugin`` and the charms.unit_test tests through the page's conftest.
-Every test must pass (none skipped), and the page's blocks must be the
+``interfaces/observability-layers``), the plugin is installed from that copy by
+the page's install line into a fresh virtual environment (not editable), and the
+charm's tests are run there, in pytest processes of their own, with the page's
+commands: the harness tests through the installed ``jujusim.plugin`` (its entry
+point, no conftest line) and the charms.unit_test tests through the page's
+conftest. Every test must pass (none skipped), and the page's blocks must be the
 charm's files, verbatim.
+
+The fresh environment sees this environment's packages (a ``.pth`` file adds its
+site-packages after the fresh one's; charm-build from this environment's ``bin`` on PATH) and installs
+only the plugin, with ``--no-deps --no-build-isolation`` added to the page's line so
+that nothing is fetched: a few seconds.
 """
 
 import ast
@@ -14,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 import pytest
 
@@ -23,12 +31,11 @@ DOC = os.path.join(helpers.ROOT, "docs", "testing-your-charm.md")
 CHARM = helpers.AUTHOR_CHARM
 FILES = {
     "pytest.ini": "pytest.ini",
-    "conftest.py": "tests/conftest.py",
     "unit-conftest.py": "tests/unit/conftest.py",
 }
 EXAMPLES = {"example": "tests/harness/test_author_charm.py", "unit-example": "tests/unit/test_handlers.py",
             "status": "../observability-demo/reactive/demo_status.py"}
-LANG = {"pytest.ini": "ini", "run": "sh"}
+LANG = {"pytest.ini": "ini", "run": "sh", "install": "sh"}
 
 
 def blocks(name):
@@ -66,12 +73,52 @@ def author_charm(tmp_path_factory):
     return helpers.author_charm_with_checkout(tmp_path_factory.mktemp("author"))
 
 
-def run(charm, command):
-    """One line of the page's run block, in ``charm``, with this environment's Python."""
+def author_env(venv):
+    """The environment of the author's commands: the author's venv first on PATH, then
+    this environment's (charm-build), no PYTEST* variables of this run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env["PATH"] = os.pathsep.join([os.path.join(venv, "bin"), os.path.dirname(sys.executable),
+                                   env.get("PATH", "")])
+    return env
+
+
+def make_author_venv(venv):
+    """A fresh virtual environment that sees this one's packages but holds none itself."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
+    python = os.path.join(venv, "bin", "python")
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+    ours = [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")]
+    ours += [sysconfig.get_paths()["purelib"]]
+    with open(os.path.join(purelib, "zz-test-environment.pth"), "w") as f:
+        # addsitedir, as site does for the venv's own: their .pth files too (setuptools' distutils)
+        f.write("".join(f"import site; site.addsitedir({p!r})\n" for p in dict.fromkeys(ours)
+                        if os.path.isdir(p)))
+    return python
+
+
+@pytest.fixture(scope="module")
+def author_venv(author_charm, tmp_path_factory):
+    """A fresh venv with the plugin installed by the page's install line, from the charm's
+    copy of the checkout (not editable)."""
+    venv = str(tmp_path_factory.mktemp("author-venv") / "venv")
+    python = make_author_venv(venv)
+    (install,) = [line for line in blocks("install")[0].splitlines() if line]
+    args = install.split()
+    assert args[:4] == ["python", "-m", "pip", "install"], install
+    proc = subprocess.run([python, *args[1:], "--no-deps", "--no-build-isolation", "--quiet",
+                           "--disable-pip-version-check"], cwd=author_charm, env=author_env(venv),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    return venv
+
+
+def run(charm, command, venv):
+    """One line of the page's run block, in ``charm``, with the author venv's Python."""
     args = command.split()
     assert args[:3] == ["python", "-m", "pytest"], command
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run([sys.executable, *args[1:], "-p", "no:cacheprovider"], cwd=charm, env=env,
+    python = os.path.join(venv, "bin", "python")
+    proc = subprocess.run([python, *args[1:], "-p", "no:cacheprovider"], cwd=charm, env=author_env(venv),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
     return proc
 
@@ -92,8 +139,8 @@ def author_testpaths():
 
 
 @pytest.mark.parametrize("line", [line for line in blocks("run")[0].splitlines() if line])
-def test_the_pages_commands_run_every_author_charm_test_and_all_pass(author_charm, line):
-    proc = run(author_charm, line)
+def test_the_pages_commands_run_every_author_charm_test_and_all_pass(author_charm, author_venv, line):
+    proc = run(author_charm, line, author_venv)
     args = line.split()[3:]
     (target,) = args or author_testpaths()
     expected = sum(count_tests(os.path.join(CHARM, target, name))
@@ -103,7 +150,7 @@ def test_the_pages_commands_run_every_author_charm_test_and_all_pass(author_char
     assert expected and summary(proc.stdout) == {"passed": expected}, proc.stdout
 
 
-def test_without_the_patch_module_lines_every_unit_test_errors(author_charm, tmp_path):
+def test_without_the_patch_module_lines_every_unit_test_errors(author_charm, author_venv, tmp_path):
     """Why the page's conftest has them (the issue's charm author met this)."""
     copy = shutil.copytree(author_charm, str(tmp_path / "author-charm"), symlinks=True)
     path = os.path.join(copy, "tests", "unit", "conftest.py")
@@ -114,9 +161,38 @@ def test_without_the_patch_module_lines_every_unit_test_errors(author_charm, tmp
         text = text.replace(line, "")
     with open(path, "w") as f:
         f.write(text)
-    proc = run(copy, "python -m pytest tests/unit")
+    proc = run(copy, "python -m pytest tests/unit", author_venv)
     expected = count_tests(os.path.join(CHARM, "tests", "unit", "test_handlers.py"))
     assert proc.returncode != 0 and summary(proc.stdout).get("errors") == expected, proc.stdout
+
+
+def test_the_installed_plugin_is_found_with_no_conftest_line_nor_pythonpath(author_charm, author_venv):
+    """The author's pytest loads jujusim from the copy the page's line installed into the
+    author's venv (not this checkout, not editable), by its entry point alone."""
+    import configparser
+
+    ini = configparser.ConfigParser()
+    ini.read(os.path.join(author_charm, "pytest.ini"))
+    assert "pythonpath" not in ini["pytest"]
+    assert not os.path.exists(os.path.join(author_charm, "tests", "conftest.py"))
+    probe = ("import importlib.metadata as m, jujusim, jujusim.driver as d, os; "
+             "print(jujusim.__file__); print(m.version('pytest-jujusim')); "
+             "print(sorted(os.listdir(d.tool_dir())))")
+    python = os.path.join(author_venv, "bin", "python")
+    out = subprocess.run([python, "-c", probe], cwd=author_charm, env=author_env(author_venv),
+                         stdout=subprocess.PIPE, text=True, check=True).stdout.splitlines()
+    assert out[0].startswith(os.path.join(author_venv, "lib")), out
+    assert "site-packages" in out[0]
+    from jujusim import __version__, tools
+
+    assert out[1] == __version__
+    assert set(tools.TOOLS) | {"hook-tool"} == set(ast.literal_eval(out[2]))
+    # pytest's header names the plugin it loaded from the entry point
+    header = subprocess.run([python, "-m", "pytest", "--co", "-p", "no:cacheprovider", "tests/harness"],
+                            cwd=author_charm, env=author_env(author_venv), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert header.returncode == 0, header.stdout
+    assert re.search(r"^plugins:.*\bjujusim-" + re.escape(__version__), header.stdout, re.M), header.stdout
 
 
 def test_pytest_ini_runs_the_harness_tests_only():
@@ -124,12 +200,12 @@ def test_pytest_ini_runs_the_harness_tests_only():
     assert author_testpaths() == ["tests/harness"]
 
 
-def test_harness_and_unit_tests_in_one_process_fail_saying_why(author_charm):
+def test_harness_and_unit_tests_in_one_process_fail_saying_why(author_charm, author_venv):
     """charms.unit_test's mocks and the harness in one process: every harness test fails with
     the plugin's sentence (no build, no hook run), the unit tests still pass."""
     from jujusim import plugin
 
-    proc = run(author_charm, "python -m pytest tests")
+    proc = run(author_charm, "python -m pytest tests", author_venv)
     harness = count_tests(os.path.join(CHARM, "tests", "harness", "test_author_charm.py"))
     unit = count_tests(os.path.join(CHARM, "tests", "unit", "test_handlers.py"))
     assert summary(proc.stdout) == {"passed": unit, "errors": harness}, proc.stdout
@@ -137,13 +213,13 @@ def test_harness_and_unit_tests_in_one_process_fail_saying_why(author_charm):
     assert proc.stdout.count(sentence) >= harness, proc.stdout
 
 
-def test_the_pages_unit_test_example_runs_as_it_is(author_charm, tmp_path):
+def test_the_pages_unit_test_example_runs_as_it_is(author_charm, author_venv, tmp_path):
     """The page's unit-test block, alone in the charm's tests/unit/test_handlers.py, passes."""
     copy = shutil.copytree(author_charm, str(tmp_path / "author-charm"), symlinks=True)
     (block,) = blocks("unit-example")
     with open(os.path.join(copy, "tests", "unit", "test_handlers.py"), "w") as f:
         f.write(block)
-    proc = run(copy, "python -m pytest tests/unit")
+    proc = run(copy, "python -m pytest tests/unit", author_venv)
     assert proc.returncode == 0, proc.stdout
     assert summary(proc.stdout) == {"passed": count_tests(None, block)}, proc.stdout
 

@@ -94,7 +94,7 @@ def stub_layers(dest):
 
 #: What a copy of the checkout leaves out: what a fresh clone does not have.
 NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__", ".pytest_cache",
-                                        ".ruff_cache", ".hypothesis", "*.pyc")
+                                        ".ruff_cache", ".hypothesis", "*.pyc", "*.egg-info")
 AUTHOR_CHARM = os.path.join(ROOT, "examples", "author-charm")
 #: Where a charm keeps its checkout of the layers (docs/building.md: the git submodule).
 SUBMODULE = "interfaces/observability-layers"

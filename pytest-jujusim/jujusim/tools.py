@@ -1,8 +1,8 @@
 """Juju hook tools, simulated over the state file (see ``state.py``).
 
 ``run(argv, env, stdin)`` implements one tool call and returns
-``(exit_code, stdout, stderr)``. The executables in ``bin/`` call it (or, in exec hooks,
-the tool server they are clients of: ``toolserver.py``), and
+``(exit_code, stdout, stderr)``. The hook tool executables (``driver.tool_dir()``)
+call it (or, in exec hooks, the tool server they are clients of: ``toolserver.py``), and
 the in-process driver calls it directly with the very same command lines
 charmhelpers builds. Every call is appended to the calls log
 (``JUJU_SIM_CALLS``, one JSON object per line: hook, tool, args).
@@ -388,7 +388,7 @@ def run(argv, env=None, stdin=None, cwd=None):
 
 
 def main():
-    """Entry point of the executables in ``bin/``."""
+    """Entry point of the hook tool executables (``driver.tool_dir()``)."""
     stdin = None
     if "--file" in sys.argv and "-" in sys.argv:
         stdin = sys.stdin.read()

@@ -3,8 +3,8 @@
 Juju's hook tools (``relation-get``, ``juju-log``, ...) are small clients of the unit agent:
 each connects to the agent's socket (``JUJU_AGENT_SOCKET``), sends its command line and
 gets back its output and exit status; the agent does the work. The simulator's tools
-(``bin/hook-tool``, every tool name links to it) do the same when ``JUJU_SIM_TOOLS_SOCKET``
-names this server's socket: the client sends its command line, environment, working
+(``hook-tool`` in ``driver.tool_dir()``, every tool name links to it) do the same when
+``JUJU_SIM_TOOLS_SOCKET`` names this server's socket: the client sends its command line, environment, working
 directory and (for ``--file -``) its standard input; the server runs the same tool code
 (``tools.run``) against the same state file and sends back exit status, output and error.
 A tool call then costs a Python start without site packages and one round trip, not the

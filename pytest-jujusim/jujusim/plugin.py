@@ -1,14 +1,22 @@
 """pytest plugin: the simulated Juju as fixtures, for any reactive charm.
 
-Enable it from a ``conftest.py`` (docs/testing-your-charm.md walks through a
-charm's tests)::
-
-    pytest_plugins = ["jujusim.plugin"]
-
-with this checkout's ``tests/`` directory on pytest's ``pythonpath`` (the
-``pythonpath`` ini option) and the charm named by the ``jujusim_charm`` ini
-option (a directory, relative to the rootdir), or by overriding the
+Installed with the ``pytest-jujusim`` distribution, pytest loads it by itself
+(its ``pytest11`` entry point, named ``jujusim.plugin`` as the module is, so a
+``pytest_plugins = ["jujusim.plugin"]`` line left from before changes nothing):
+no ``pytest_plugins`` line, no ``pythonpath`` (docs/testing-your-charm.md walks
+through a charm's tests; ``-p no:jujusim.plugin`` turns it off). The charm is named by the ``jujusim_charm``
+ini option (a directory, relative to the rootdir), or by overriding the
 ``jujusim_charm`` fixture.
+
+Ini options (relative to the rootdir):
+
+* ``jujusim_charm``: the charm the fixtures run;
+* ``jujusim_interfaces_dir``: the checkout of the interface layers a charm
+  layer is built with (``JUJUSIM_INTERFACES_DIR`` wins over it; default: the
+  checkout this package is in, else ``interfaces/observability-layers``);
+* ``jujusim_layers_dir``: where ``layer:basic`` resolves, the offline test
+  stand-in (``JUJUSIM_LAYERS_DIR`` wins over it; default:
+  ``tests/offline-layers`` of the interface layers' checkout).
 
 Fixtures:
 
@@ -57,6 +65,8 @@ from . import build as jbuild
 from .driver import Unit
 
 INI_CHARM = "jujusim_charm"
+INI_INTERFACES = "jujusim_interfaces_dir"
+INI_LAYERS = "jujusim_layers_dir"
 
 #: What the harness needs real, and charms.unit_test replaces with mocks.
 REAL_MODULES = ("charms.reactive", "charmhelpers.core.hookenv", "charmhelpers.core.unitdata",
@@ -88,6 +98,19 @@ def fail_if_mocked():
 def pytest_addoption(parser):
     parser.addini(INI_CHARM, "the charm jujusim's fixtures run: a charm layer (built offline "
                   "once per session) or a built charm; relative to the rootdir", default="")
+    parser.addini(INI_INTERFACES, "the checkout of the interface layers jujusim builds a charm "
+                  f"layer with; relative to the rootdir ({jbuild.INTERFACES_ENV} wins over it)",
+                  default="")
+    parser.addini(INI_LAYERS, "where layer:basic resolves in jujusim's offline builds (the test "
+                  f"stand-in); relative to the rootdir ({jbuild.LAYERS_ENV} wins over it)", default="")
+
+
+def pytest_configure(config):
+    rootdir = str(config.rootpath)
+    jbuild.configured["rootdir"] = rootdir
+    for key, name in (("interfaces_dir", INI_INTERFACES), ("layers_dir", INI_LAYERS)):
+        value = config.getini(name)
+        jbuild.configured[key] = os.path.join(rootdir, value) if value else None
 
 
 def is_built(charm):

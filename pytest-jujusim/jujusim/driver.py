@@ -11,8 +11,8 @@ either
   tool command lines charmhelpers builds are answered by the same code the
   executables run (``tools.run``), without a fork; or
 * by executing the charm's hook file (``runner="exec"``), e.g. a built
-  charm's ``hooks/prometheus-api-relation-changed``, with the executables of
-  ``bin/`` first on PATH.
+  charm's ``hooks/prometheus-api-relation-changed``, with the hook tool
+  executables (``tool_dir()``) first on PATH.
 
 Both runners use the same state file and calls log, so a test can switch
 runner without changing anything else.
@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import types
@@ -37,9 +38,53 @@ from .rules import JujuError  # noqa: F401  (raised by Unit's methods; importabl
 from .toolserver import SOCKET_ENV, ToolServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BIN_DIR = os.path.join(HERE, "bin")
+#: The template of every hook tool executable (package data: ``jujusim/hook-tool``).
+HOOK_TOOL = os.path.join(HERE, "hook-tool")
 HOSTSHIM_DIR = os.path.join(HERE, "hostshim")
 JUJU_VERSION = "3.4.5"
+
+_tool_dir = {}
+
+
+def tool_dir():
+    """The directory of the hook tool executables (``relation-get``, ``is-leader``, ... of
+    ``tools.TOOLS``), made once per process in a temporary directory and removed when the
+    process that made it exits: ``hook-tool`` there is ``HOOK_TOOL`` with the path of this
+    package written in, every tool name a symbolic link to it. A wheel keeps neither
+    symbolic links nor, everywhere, the executable bit, so the package holds the one
+    template and the executables are made here. ``BIN_DIR`` is the same directory."""
+    made = _tool_dir.get("path")
+    if made and os.path.isdir(made):
+        return made
+    path = tempfile.mkdtemp(prefix="jujusim-tools-")
+    with open(HOOK_TOOL) as f:
+        text = f.read()
+    line = "PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))"
+    if line not in text:
+        raise RuntimeError(f"{HOOK_TOOL}: no PACKAGE_PARENT line to set")
+    text = text.replace(line, f"PACKAGE_PARENT = {os.path.dirname(HERE)!r}")
+    script = os.path.join(path, "hook-tool")
+    with open(script, "w") as f:
+        f.write(text)
+    os.chmod(script, 0o755)
+    for name in tools.TOOLS:
+        os.symlink("hook-tool", os.path.join(path, name))
+    _tool_dir.update(path=path, pid=os.getpid())
+    atexit.register(_remove_tool_dir, path, os.getpid())
+    return path
+
+
+def _remove_tool_dir(path, pid):
+    # Forked children (the fork server's hooks) inherit atexit: only the maker removes it.
+    if os.getpid() == pid:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def __getattr__(name):
+    # BIN_DIR, as before the package: made on first use (``tool_dir()``).
+    if name == "BIN_DIR":
+        return tool_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class HookFailed(AssertionError):
@@ -676,7 +721,7 @@ class Unit:
         env = {k: v for k, v in os.environ.items()
                if not (k.startswith("JUJU_") or k in ("CHARM_DIR", "UNIT_STATE_DB"))}
         env.update({
-            "PATH": os.pathsep.join([BIN_DIR, os.path.dirname(sys.executable), env.get("PATH", "")]),
+            "PATH": os.pathsep.join([tool_dir(), os.path.dirname(sys.executable), env.get("PATH", "")]),
             "CHARM_DIR": self.charm_dir,
             "JUJU_CHARM_DIR": self.charm_dir,
             "JUJU_UNIT_NAME": state["unit"],

@@ -1,7 +1,7 @@
 """The simulated Juju model: one local unit's view, kept in a JSON state file.
 
-The state file is the single source of truth shared by the hook tools
-(``tests/jujusim/bin/*``, or the same code called in-process) and the test
+The state file is the single source of truth shared by the hook tools (the
+executables of ``driver.tool_dir()``, or the same code called in-process) and the test
 driver. Its shape::
 
     {
