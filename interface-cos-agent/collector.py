@@ -35,7 +35,7 @@ def _job_with_topology(job, topology_labels, notes, where):
     if all(k in job for k in ("job_name", "path", "port")):
         port = job["port"]
         if isinstance(port, bool) or not isinstance(port, (int, str)):
-            notes.append(f"{where}: port is neither a number nor a string; job skipped")
+            notes.append(f"{where}: port is neither an integer nor a string; job skipped")
             return None
         job = {
             "job_name": job["job_name"],

@@ -74,7 +74,22 @@ def check_valid(seen, config, unit):
     # every dashboard that decodes to an object (decoded here with the stdlib, not by the
     # layer), in order, and every job: a count that cannot pass when everything is dropped
     assert [d["content"] for d in seen["dashboards"]] == _decodable_dashboards(config)
-    assert len(seen["jobs"]) == len(config["metrics_scrape_jobs"])
+    assert len(seen["jobs"]) == len(_usable_jobs(config))
+
+
+def _usable_jobs(config):
+    """The jobs of ``config`` the README keeps: all but a pre-0.5 job (``job_name``, ``path``
+    and ``port``) whose ``port`` is not an integer or a string, and a job whose
+    ``static_configs`` is not a list."""
+    out = []
+    for job in config["metrics_scrape_jobs"]:
+        if {"job_name", "path", "port"} <= set(job):
+            if isinstance(job["port"], bool) or not isinstance(job["port"], (int, str)):
+                continue
+        elif "static_configs" in job and not isinstance(job["static_configs"], list):
+            continue
+        out.append(job)
+    return out
 
 
 def _nesting(value):
@@ -127,6 +142,10 @@ INFINITE_DASHBOARD = (
     'YAAAB0L+WjAQAUeyJ0aXRsZSI6IFtJbmZpbml0eV19AAAAADALedd7LbOcAAEtFS8LcW0ftvN9AQAAAAAEWVo="], '
     '"metrics_scrape_jobs": [], "log_slots": [], "subordinate": null}')
 
+PORTLESS_JOB = ('{"metrics_alert_rules": {}, "log_alert_rules": {}, "dashboards": [], '
+                '"metrics_scrape_jobs": [{"job_name": "0", "path": "0", "port": null}], '
+                '"log_slots": [], "subordinate": null}')
+
 
 @settings(**fuzz.SETTINGS)
 @given(example=principal_bag())
@@ -134,6 +153,8 @@ INFINITE_DASHBOARD = (
 @example(example=({"config": "[" * 3000 + "]" * 3000}, fd.Verdict(fd.UNKNOWN)))
 @example(example=({"config": INFINITE_DASHBOARD}, fd.Verdict(fd.VALID, expected=json.loads(
     INFINITE_DASHBOARD))))  # found by make fuzz: the dashboard {"title": [Infinity]} is skipped
+@example(example=({"config": PORTLESS_JOB}, fd.Verdict(fd.VALID, expected=json.loads(
+    PORTLESS_JOB))))  # found by make fuzz: a pre-0.5 job with "port": null is skipped
 def test_fuzz_cos_agent_requires(make_unit, example):
     side = "requires"
     related = fuzz.relate(make_unit, "cos_agent", side)
