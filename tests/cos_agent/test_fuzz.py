@@ -92,14 +92,6 @@ def _usable_jobs(config):
     return out
 
 
-def _nesting(value):
-    """How many lists and objects deep ``value`` is."""
-    if not isinstance(value, (dict, list)):
-        return 0
-    return 1 + max([_nesting(v) for v in (value.values() if isinstance(value, dict) else value)]
-                   or [0])
-
-
 def _refuse(name):
     raise ValueError(name)
 
@@ -115,7 +107,7 @@ def _decodable_dashboards(config):
             content = json.loads(text, parse_constant=_refuse)
         except (ValueError, lzma.LZMAError, RecursionError):
             continue
-        if isinstance(content, dict) and len(text) <= 16 * 1024 * 1024 and _nesting(content) <= 200:
+        if isinstance(content, dict) and len(text) <= 16 * 1024 * 1024 and fd.nesting(content) <= 200:
             out.append(content)
     return out
 

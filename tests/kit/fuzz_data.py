@@ -72,6 +72,19 @@ def truncated(draw, texts):
     return text[:draw(st.integers(0, max(0, len(text) - 1)))]
 
 
+def nesting(value):
+    """How many lists and objects deep decoded JSON ``value`` is (0 for a scalar), counted
+    level by level, not by recursion (the fuzz data nests deeper than Python's stack): an
+    oracle's measure of the contract's "at most 200 levels"."""
+    levels, current = 0, [value]
+    while True:
+        current = [v for v in current if isinstance(v, (dict, list))]
+        if not current:
+            return levels
+        levels += 1
+        current = [c for v in current for c in (v.values() if isinstance(v, dict) else v)]
+
+
 #: values of no particular shape, for any key
 GARBAGE = st.one_of(TEXT, CONTROL, JSON_TEXT, truncated(JSON_TEXT), HUGE, DEEP,
                     TEXT.map(lambda t: t + "\n" + t))

@@ -212,13 +212,7 @@ def _strict_json(raw):
     except (ValueError, RecursionError):
         return None
 
-    def depth(value):  # lists and objects inside one another
-        if not isinstance(value, (dict, list)):
-            return 0
-        return 1 + max([depth(c) for c in (value.values() if isinstance(value, dict) else value)]
-                       or [0])
-
-    return data if depth(data) <= 200 else None
+    return data if fd.nesting(data) <= 200 else None
 
 
 def oracle_report(raw):
