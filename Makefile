@@ -109,7 +109,7 @@ fuzz: $(STAMP)
 	exit $$status
 
 # Mutation figures (a measurement, not part of test or CI): cosmic-ray (requirements.txt)
-# mutates each layer's common.py, provides.py and requires.py, and layerlib/ (vendored into
+# mutates each layer's own modules (the .py files not vendored from layerlib/), and layerlib/ (vendored into
 # the layers before each run), in a copy of the tree under $(BUILD_DIR)/mutate/, and runs the
 # layer's own fast tests (its contract cases, then tests/<interface>/, each with -x); "named"
 # applies the hand-written wire mutants of tools/mutate.py (NAMED) that cosmic-ray's operators

@@ -63,7 +63,17 @@ NAMED = [
 
 
 def layer_dir(interface):
-    return "interface-" + interface.replace("_", "-")
+    """The directory of the layer whose ``interface.yaml`` names ``interface`` (the
+    grafana_dashboard layer is ``interface-cos-grafana-dashboard``)."""
+    import yaml
+
+    for entry in sorted(os.listdir(ROOT)):
+        meta = os.path.join(ROOT, entry, "interface.yaml")
+        if entry.startswith("interface-") and os.path.exists(meta):
+            with open(meta) as f:
+                if yaml.safe_load(f).get("name") == interface:
+                    return entry
+    raise SystemExit(f"mutate: no layer for interface {interface!r}")
 
 
 def copy_tree(dest):
@@ -78,7 +88,10 @@ def modules_of(target):
     if target == "layerlib":
         return sorted(os.path.join("layerlib", n) for n in os.listdir(os.path.join(ROOT, "layerlib"))
                       if n.endswith(".py"))
-    return [os.path.join(layer_dir(target), n) for n in ("common.py", "provides.py", "requires.py")]
+    # the layer's own modules: every one not vendored from layerlib/ (that is target layerlib)
+    layer, shared = layer_dir(target), set(os.listdir(os.path.join(ROOT, "layerlib")))
+    return sorted(os.path.join(layer, n) for n in os.listdir(os.path.join(ROOT, layer))
+                  if n.endswith(".py") and n not in shared)
 
 
 def write_config(path, modules, command, timeout):
