@@ -1,8 +1,8 @@
 """Mutation figures of the layers' wire code: ``make mutate`` (not part of ``make test`` or CI).
 
 Usage: ``python tools/mutate.py [--sample N] [--seed S] [--tests CMD] TARGET...``, a TARGET
-being an interface name of ``tests/registry.py`` (its ``common.py``, ``provides.py`` and
-``requires.py``), ``layerlib`` (the shared modules, vendored into the layers before each
+being an interface name of ``tests/registry.py`` (its own modules: every ``.py`` not vendored
+from ``layerlib/``), ``layerlib`` (the shared modules, vendored into the layers before each
 test run), or ``named`` (the hand-written mutants below that generic operators do not make).
 
 The mutation tester is cosmic-ray (PyPI, pinned in requirements.txt as a test-only
