@@ -28,6 +28,7 @@ import argparse
 import os
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -42,9 +43,12 @@ PYTHON = sys.executable
 PYTEST = "{python} -m pytest -x -q -p no:cacheprovider -rf"
 LAYER_TESTS = (PYTEST + " tests/crosslayer/test_contract.py -k {interface} && "
                + PYTEST + " tests/{interface}")
-#: layerlib is vendored into the layers: copy the mutated module in, then every layer's tests
+#: layerlib is vendored into the layers: copy the mutated module in, then the tests of the
+#: shared URL code (every layer's copy, and against pydantic), every layer's contract cases
+#: and its flags and unpublish() checks
 LAYERLIB_TESTS = ("{python} tools/vendor.py > /dev/null && "
-                  + PYTEST + " tests/crosslayer/test_contract.py tests/crosslayer/test_flags_and_retract.py")
+                  + PYTEST + " tests/crosslayer/test_urls.py tests/crosslayer/test_urls_differential.py"
+                  " tests/crosslayer/test_contract.py tests/crosslayer/test_flags_and_retract.py")
 
 #: Mutants cosmic-ray's operators do not make (it has no string or call-argument operators),
 #: which passed every cos_agent and contract test before project issue 19: (interface, file,
@@ -159,7 +163,11 @@ def run_target(target, args):
     session = os.path.join(work, "session.sqlite")
     if os.path.exists(session):
         os.remove(session)
-    write_config(config, modules_of(target), command, args.timeout)
+    # cosmic-ray runs its test command with shlex.split, not a shell: without "sh -c" the
+    # "&&" and ">" of the command were arguments of its first program (pytest failed on them
+    # with a usage error, so every mutant counted as killed; vendor.py ignored them, so every
+    # layerlib mutant survived)
+    write_config(config, modules_of(target), "sh -c " + shlex.quote(command), args.timeout)
     if not args.count_only:
         # the baseline: the unmutated copy passes, or every mutant would count as killed
         if subprocess.run(command, shell=True, cwd=tree, capture_output=True).returncode:
